@@ -1,0 +1,3 @@
+from automator.cli import main
+
+main()
