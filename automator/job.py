@@ -106,7 +106,17 @@ class Document:
     fields: dict[str, Value] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
     sheets: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # unknown labels, unreadable values
+    # Labels, headers and sheets the reader could not place: (text as typed, cell, what it was).
+    unknown: list[tuple[str, CellRef, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # other notes from the reader
+
+    def all_values(self) -> list[Value]:
+        """Every bound value: fields, then each table's rows and totals, in sheet order."""
+        out = list(self.fields.values())
+        for table in self.tables.values():
+            for row in [*table.rows, *([table.totals] if table.totals else [])]:
+                out += [*row.cells.values(), *row.extra.values()]
+        return out
 
     def value(self, key: str) -> Any:
         v = self.fields.get(key)

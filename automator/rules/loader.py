@@ -22,6 +22,7 @@ WORDS = "words.yaml"      # word lists the `words` check uses (sensitive wordsâ€
 class RuleSet:
     rules: dict[str, Rule]
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    agency: dict[str, str] = field(default_factory=dict)  # letterhead: name, name_en, addressâ€¦
     versions: dict[str, str] = field(default_factory=dict)  # rule key -> sha256 of its file(s)
     files: dict[str, Path] = field(default_factory=dict)    # rule key -> rule file
     checks: dict[str, list[Any]] = field(default_factory=dict)  # rule key -> compiled checks
@@ -115,8 +116,10 @@ def load_rules(folder: Path) -> RuleSet:
     problems: list[str] = []
     common: tuple[FieldSpec, ...] = ()
     common_bytes = b""
+    agency: dict[str, str] = {}
     if (folder / COMMON).exists():
         data, node, common_bytes = _read_yaml(folder / COMMON)
+        agency = {str(k): str(v) for k, v in ((data or {}).get("agency") or {}).items()}
         try:
             common = tuple(FieldSpec.model_validate(f) for f in (data or {}).get("fields", []))
         except ValidationError as exc:
@@ -129,7 +132,7 @@ def load_rules(folder: Path) -> RuleSet:
         else:
             words = {k: tuple(str(w) for w in v if str(w).strip()) for k, v in data.items()}
 
-    ruleset = RuleSet(rules={}, words=words)
+    ruleset = RuleSet(rules={}, words=words, agency=agency)
     for path in sorted(folder.glob("*.yaml")):
         if path.name in (COMMON, WORDS):
             continue
