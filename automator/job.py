@@ -131,6 +131,7 @@ class CheckResult:
     title: str
     severity: Severity
     findings: list[Finding] = field(default_factory=list)
+    why: str = ""  # the rule's reason for the check, shown in the report
 
     @property
     def passed(self) -> bool:

@@ -1,0 +1,136 @@
+"""Claiming a dropped file: an atomic rename into `processing/<token>/`.
+
+Two watchers (even on two machines sharing one folder) race for the rename;
+exactly one wins. The claim folder also holds `origin.txt` (where the file
+was dropped) and, while outputs are being placed, `placing.json`, so that a
+process killed half-way can be finished or undone by the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from automator.settings import Settings
+
+ORIGIN = "origin.txt"
+OWNER = "owner.json"
+PLACING = "placing.json"
+
+
+@dataclass
+class Claim:
+    dir: Path
+    file: Path
+    origin: str          # as the user dropped it, relative to the root ("inbox/客户A/x.xlsx")
+    source: Path | None  # the inbox path to put the file back to on a retryable failure
+    copied: bool = False  # True when the user's file stays where it was (run on a path outside inbox)
+
+    def release(self) -> None:
+        """Give the file back (a retryable failure): move it to where it came from."""
+        if self.file.exists() and self.source is not None and not self.copied:
+            self.source.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.file, self.source)
+        self.finish()
+
+    def finish(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def note_placing(self, outputs: list[Path]) -> None:
+        (self.dir / PLACING).write_text(json.dumps([str(p) for p in outputs], ensure_ascii=False), "utf-8")
+
+
+def _new_dir(settings: Settings) -> Path:
+    settings.processing.mkdir(parents=True, exist_ok=True)
+    path = settings.processing / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    path.mkdir()
+    (path / OWNER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
+                                          "at": time.time()}), "utf-8")
+    return path
+
+
+def claim(settings: Settings, path: Path) -> Claim | None:
+    """Take `path` for processing. None if someone else took it first (or it vanished)."""
+    path = path.resolve()
+    origin = settings.rel(path)
+    in_inbox = path.is_relative_to(settings.inbox.resolve())
+    folder = _new_dir(settings)
+    target = folder / path.name
+    try:
+        if in_inbox:
+            os.rename(path, target)  # atomic: the claim
+        else:
+            shutil.copyfile(path, target)  # a file named on the command line stays where it is
+    except FileNotFoundError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    (folder / ORIGIN).write_text(origin, "utf-8")
+    return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox)
+
+
+def _alive(owner: dict[str, object]) -> bool:
+    if owner.get("host") != socket.gethostname():
+        return time.time() - float(owner.get("at", 0)) < 600  # another machine: give it 10 minutes
+    pid = int(owner.get("pid", 0))
+    if pid == os.getpid():
+        return False  # recovery runs at start-up, before this process claims anything
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def abandoned(settings: Settings) -> list[Claim]:
+    """Claims whose owner died (kill -9, power loss): to be finished by this process.
+
+    Each is re-owned by renaming its folder, so two recovering processes never
+    take the same one.
+    """
+    if not settings.processing.is_dir():
+        return []
+    out = []
+    for folder in sorted(settings.processing.iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        try:
+            owner = json.loads((folder / OWNER).read_text("utf-8"))
+        except (OSError, ValueError):
+            owner = {}
+        if owner and _alive(owner):
+            continue
+        mine = _new_dir(settings)
+        try:
+            os.rmdir(mine)
+            os.rename(folder, mine)  # the re-claim
+        except OSError:
+            continue
+        (mine / OWNER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
+                                              "at": time.time()}), "utf-8")
+        files = [p for p in mine.iterdir() if p.name not in (ORIGIN, OWNER, PLACING)]
+        if not files:
+            shutil.rmtree(mine, ignore_errors=True)
+            continue
+        origin = (mine / ORIGIN).read_text("utf-8") if (mine / ORIGIN).exists() else f"inbox/{files[0].name}"
+        source = settings.root / origin if origin.startswith("inbox/") else None
+        out.append(Claim(mine, files[0], origin, source, copied=source is None))
+    return out
+
+
+def placed_before_crash(claim: Claim) -> list[Path]:
+    """Outputs a killed process had started to place (not committed to the ledger)."""
+    try:
+        return [Path(p) for p in json.loads((claim.dir / PLACING).read_text("utf-8"))]
+    except (OSError, ValueError):
+        return []

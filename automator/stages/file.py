@@ -1,0 +1,277 @@
+"""Filing: stage a document's outputs in a temp folder, then place them for
+its status — archive, review or rejected — and record it in the ledger.
+
+Placement happens inside a ledger transaction (BEGIN IMMEDIATE), which
+serialises it across processes: the duplicate check, the choice of a free
+name and the ledger row cannot interleave between two workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from automator import claim as claims
+from automator.job import CheckResult, Document, Finding, Severity
+from automator.result import Result
+from automator.stages import route
+from automator.stages.ledger import Entry, dumps
+
+if TYPE_CHECKING:
+    from automator.pipeline import Context, Read
+
+log = logging.getLogger(__name__)
+REPORT = "检查报告.md"
+DRAFT = "草稿-未通过检查"
+MARKED = "标注"
+_template_hashes: dict[tuple[Path, float], str] = {}
+
+
+@dataclass
+class Staged:
+    docx: Path | None = None
+    marked: Path | None = None
+    checks: list[CheckResult] = field(default_factory=list)
+    summary: str = ""
+    template_version: str | None = None
+
+
+def template_version(path: Path) -> str:
+    key = (path, path.stat().st_mtime)
+    if key not in _template_hashes:
+        _template_hashes[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return _template_hashes[key]
+
+
+def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: Result, tmp: Path,
+                  *, source_name: str) -> Staged:
+    from automator.report import summary
+    from automator.stages.render import build_context, render_document
+    from automator.stages.verify import verify_docx
+
+    staged = Staged(checks=checks, summary=summary(checks))
+    draft = result.errors > 0
+    if read.rule.template:
+        template = ctx.settings.templates / read.rule.template
+        staged.template_version = template_version(template)
+        context = build_context(read.doc, read.rule, ctx.ruleset, source_name=source_name,
+                                summary=staged.summary, draft=draft)
+        out = tmp / "document.docx"
+        start = dt.datetime.now()
+        render_document(template, context, out)
+        result.seconds["render"] = (dt.datetime.now() - start).total_seconds()
+        start = dt.datetime.now()
+        problems = verify_docx(out)
+        result.seconds["verify"] = (dt.datetime.now() - start).total_seconds()
+        if problems:
+            finding = Finding("verify", Severity.ERROR, "生成的 Word 文档未通过复核：" + "；".join(problems), ())
+            result.findings.append(finding)
+            checks.append(CheckResult("verify", "文档复核", Severity.ERROR, [finding]))
+            staged.summary = summary(checks)
+        staged.docx = out
+    if result.errors:
+        from automator.annotate import annotate_workbook
+
+        staged.marked = tmp / "marked.xlsx"
+        if read.doc.source.suffix.lower() != ".pdf" and read.rule.input == "workbook":
+            annotate_workbook(read.doc.source, staged.marked, result.findings)
+        else:
+            staged.marked = None
+    return staged
+
+
+def figures(doc: Document) -> dict[str, Any]:
+    """What the ledger keeps of a document: its fields and table rows, as plain JSON values."""
+    def plain(v: Any) -> Any:
+        return v if v is None or isinstance(v, str | int) else str(v)
+
+    return {"fields": {k: plain(v.value) for k, v in doc.fields.items()},
+            "tables": {k: [{c: plain(v.value) for c, v in row.cells.items()} for row in t.rows]
+                       for k, t in doc.tables.items()},
+            "totals": {k: {c: plain(v.value) for c, v in t.totals.cells.items()}
+                       for k, t in doc.tables.items() if t.totals}}
+
+
+def changes(old: dict[str, Any], new: dict[str, Any], read: Read) -> list[str]:
+    """What a corrected version changed, in words, for the ledger and the report."""
+    out = []
+    labels = {f.key: f.zh for f in read.rule.fields}
+    for key in sorted(set(old.get("fields", {})) | set(new.get("fields", {}))):
+        a, b = old.get("fields", {}).get(key), new.get("fields", {}).get(key)
+        if a != b:
+            out.append(f"{labels.get(key, key)}：{a or '（空）'} → {b or '（空）'}")
+    for spec in read.rule.tables:
+        a, b = old.get("tables", {}).get(spec.key, []), new.get("tables", {}).get(spec.key, [])
+        if len(a) != len(b):
+            out.append(f"{spec.zh}：{len(a)} 行 → {len(b)} 行")
+        cols = {c.key: c.zh for c in spec.columns}
+        for i, (ra, rb) in enumerate(zip(a, b, strict=False), start=1):
+            for col in cols:
+                if ra.get(col) != rb.get(col):
+                    out.append(f"{spec.zh}第{i}行{cols[col]}：{ra.get(col) or '（空）'} → {rb.get(col) or '（空）'}")
+    return out[:50]
+
+
+def _doc_key(read: Read) -> str:
+    title = read.doc.value(read.rule.title_field) if read.rule.title_field else ""
+    date = read.doc.value(read.rule.date_field)
+    date = date.date() if isinstance(date, dt.datetime) else date
+    return "|".join(str(x or "") for x in (read.rule.key, read.doc.value("client"), title, date))
+
+
+def _explain(ctx: Context, read: Read, folder: Path, name: str, staged: Staged) -> dict[str, Any]:
+    def cell(key: str | None) -> str | None:
+        value = read.doc.fields.get(key or "")
+        return str(value.ref) if value is not None and value.ref else None
+
+    return {"rule": read.rule.key, "rule_zh": read.rule.zh,
+            "rule_file": ctx.settings.rel(ctx.ruleset.files[read.rule.key]), "how": read.how,
+            "client_cell": cell("client"), "date_field": read.rule.date_field, "date_cell": cell(read.rule.date_field),
+            "title_field": read.rule.title_field, "title_cell": cell(read.rule.title_field),
+            "folder": ctx.settings.rel(folder), "file": name, "template": read.rule.template,
+            "template_version": staged.template_version, "rule_version": ctx.ruleset.versions[read.rule.key],
+            "summary": staged.summary}
+
+
+def _write_report(path: Path, read: Read, staged: Staged, result: Result, source_name: str,
+                  outputs: list[str], tmp_dir: Path) -> Path:
+    from automator.report import write_report
+
+    tmp = tmp_dir / "report.md"
+    write_report(tmp, doc=read.doc, rule=read.rule, results=staged.checks, status=result.status,
+                 source_name=source_name, outputs=outputs)
+    if result.changes:
+        with tmp.open("a", encoding="utf-8") as fh:
+            fh.write(f"\n## 与上一版相比的改动（第 {result.version} 版）\n\n")
+            fh.writelines(f"- {c}\n" for c in result.changes)
+    return tmp
+
+
+def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged: Staged, *,
+           sha: str, how: str) -> Result:
+    ledger = ctx.open_ledger()
+    settings = ctx.settings
+    source_name = Path(claim.origin).name
+    source_suffix = Path(source_name).suffix.lower() or ".xlsx"
+    with ledger.transaction():
+        prior = ledger.seen(sha)
+        if prior is not None:  # another worker archived the same bytes a moment ago
+            return duplicate(ctx, claim, result, prior, in_transaction=True)
+        for stale in claims.placed_before_crash(claim):
+            stale.unlink(missing_ok=True)  # half-placed by a killed process, never committed
+        stem = route.base_name(read.doc, read.rule)
+        doc_key = _doc_key(read)
+        if result.errors:
+            result.status = "review"
+            folder_stem, _ = route.free_stem(settings.review, stem, ("",))
+            folder = settings.review / folder_stem
+            plan = {"docx": folder / f"{stem}.{DRAFT}.docx", "marked": folder / f"{stem}.{MARKED}{source_suffix}",
+                    "report": folder / REPORT, "reason": folder / "原因.txt", "source": folder / source_name}
+            version = None
+        else:
+            result.status = "archived"
+            folder = route.archive_folder(settings, read.doc, read.rule)
+            previous = ledger.latest_version(doc_key)
+            start = (previous.version or 1) + 1 if previous else 1
+            stem, version = route.free_stem(folder, stem, (".docx", f".{REPORT}", source_suffix), start)
+            plan = {"docx": folder / f"{stem}.docx", "report": folder / f"{stem}.{REPORT}",
+                    "source": folder / f"{stem}{source_suffix}"}
+            result.version = version
+            if previous is not None:
+                result.changes = changes(previous.figures, figures(read.doc), read)
+        if staged.docx is None:
+            plan.pop("docx", None)
+        if staged.marked is None:
+            plan.pop("marked", None)
+        result.outputs = [settings.rel(p) for p in plan.values()]
+        claim.note_placing(list(plan.values()))
+        report = _write_report(plan["report"], read, staged, result, source_name, result.outputs,
+                               staged.docx.parent if staged.docx else claim.dir)
+        if staged.docx is not None:
+            route.place(staged.docx, plan["docx"], move=True)
+        if "marked" in plan and staged.marked is not None:
+            route.place(staged.marked, plan["marked"], move=True)
+        route.place(report, plan["report"], move=True)
+        if "reason" in plan:
+            route.write_new(plan["reason"], _reason_text(result, source_name).encode("utf-8"))
+        route.place(claim.file, plan["source"], move=not claim.copied)
+        ledger.record(in_transaction=True, sha256=sha, input=claim.origin, status=result.status,
+                      doc_type=read.rule.key, client=result.client, doc_key=doc_key, version=version,
+                      outputs=result.outputs, findings=[f.to_json() for f in result.findings],
+                      rule_version=ctx.ruleset.versions[read.rule.key], template_version=staged.template_version,
+                      explain=_explain(ctx, read, folder, plan.get("docx", plan["report"]).name, staged),
+                      figures=figures(read.doc), changes=result.changes)
+    claim.finish()
+    return result
+
+
+def _reason_text(result: Result, source_name: str) -> str:
+    lines = [f"文件：{source_name}", f"结果：{'待复核' if result.status == 'review' else '已拒收'}", ""]
+    if result.reason:
+        lines += [f"原因：{result.reason}", *( [f"怎么办：{result.hint}"] if result.hint else [])]
+    for f in result.findings:
+        where = f"（{'、'.join(f.cells)}）" if f.cells else ""
+        lines.append(f"- [{'错误' if f.severity == Severity.ERROR else '提醒'}] {f.message}{where}")
+    if result.status == "review":
+        lines += ["", "请打开「标注」工作簿，改正标红的单元格后，把改好的工作簿重新放入 inbox。"]
+    return "\n".join(lines) + "\n"
+
+
+def reject(ctx: Context, claim: claims.Claim, result: Result) -> Result:
+    settings = ctx.settings
+    name = Path(claim.origin).name
+    stem = Path(name).stem if Path(name).suffix else name
+    suffix = Path(name).suffix
+    stem, _ = route.free_stem(settings.rejected, route.safe_name(stem), (suffix, ".原因.txt"))
+    source = settings.rejected / f"{stem}{suffix}"
+    reason = settings.rejected / f"{stem}.原因.txt"
+    route.place(claim.file, source, move=not claim.copied)
+    route.write_new(reason, _reason_text(result, name).encode("utf-8"))
+    result.outputs = [settings.rel(source), settings.rel(reason)]
+    try:
+        sha = content_hash_safe(source)
+        ctx.open_ledger().record(sha256=sha, input=claim.origin, status="rejected", doc_type=result.doc_type,
+                                 client=result.client, outputs=result.outputs,
+                                 findings=[f.to_json() for f in result.findings], reason=result.reason)
+    finally:
+        claim.finish()
+    return result
+
+
+def content_hash_safe(path: Path) -> str:
+    from automator.stages.intake import content_hash
+
+    try:
+        return content_hash(path)
+    except OSError:
+        return ""
+
+
+def duplicate(ctx: Context, claim: claims.Claim, result: Result, prior: Entry, *,
+              in_transaction: bool = False) -> Result:
+    """The same bytes were processed before: nothing new is written; the extra copy is dropped."""
+    result.status = "duplicate"
+    result.doc_type, result.client = prior.doc_type, prior.client
+    result.outputs = prior.outputs
+    result.reason = f"内容与 {prior.at} 处理过的 {prior.input} 完全相同（{'已归档' if prior.status == 'archived' else '待复核'}）"
+    ctx.open_ledger().record(in_transaction=in_transaction, sha256=prior.sha256, input=claim.origin,
+                             status="duplicate", doc_type=prior.doc_type, client=prior.client,
+                             outputs=prior.outputs, reason=result.reason)
+    claim.finish()  # the identical bytes are already kept in the archive or review folder
+    return result
+
+
+def dry_run(ctx: Context, read: Read, result: Result, staged: Staged) -> Result:
+    """Everything but the side effects: report where the document would go."""
+    if result.errors:
+        result.status = "review"
+        result.outputs = [ctx.settings.rel(ctx.settings.review / route.base_name(read.doc, read.rule))]
+    else:
+        result.status = "archived"
+        folder = route.archive_folder(ctx.settings, read.doc, read.rule)
+        result.outputs = [ctx.settings.rel(folder / f"{route.base_name(read.doc, read.rule)}.docx")]
+    return result

@@ -1,0 +1,181 @@
+"""Ledger: one row per input in an SQLite file in the root.
+
+It answers "have we seen these bytes before?" (duplicates), "is this a new
+version of a document we archived?" (same type, client, title, date), and
+keeps each archived document's figures for later comparisons (invoices
+against approved briefs). WAL mode and a busy timeout let several worker
+processes and watchers share it; a locked database is waited for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from automator.errors import LedgerError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS inputs (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    input TEXT NOT NULL,
+    status TEXT NOT NULL,
+    doc_type TEXT,
+    client TEXT,
+    doc_key TEXT,
+    version INTEGER,
+    outputs TEXT NOT NULL DEFAULT '[]',
+    findings TEXT NOT NULL DEFAULT '[]',
+    reason TEXT,
+    rule_version TEXT,
+    template_version TEXT,
+    explain TEXT NOT NULL DEFAULT '{}',
+    figures TEXT NOT NULL DEFAULT '{}',
+    changes TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
+CREATE INDEX IF NOT EXISTS inputs_key ON inputs(doc_key, status);
+CREATE INDEX IF NOT EXISTS inputs_client ON inputs(client, doc_type, status);
+"""
+KEPT = ("archived", "review")  # statuses whose content counts as processed
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+@dataclass
+class Entry:
+    id: int
+    at: str
+    sha256: str
+    input: str
+    status: str
+    doc_type: str | None
+    client: str | None
+    doc_key: str | None
+    version: int | None
+    outputs: list[str]
+    findings: list[dict[str, Any]]
+    reason: str | None
+    rule_version: str | None
+    template_version: str | None
+    explain: dict[str, Any]
+    figures: dict[str, Any]
+    changes: list[str]
+
+
+class Ledger:
+    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        try:
+            self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._retry(lambda: self.db.executescript(SCHEMA))
+        except sqlite3.Error as exc:
+            raise LedgerError(f"无法打开台账数据库 {path}：{exc}",
+                              hint="检查根目录的写权限；若文件已损坏，可改名后重新开始") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retry(self, fn: Any) -> Any:
+        """sqlite's busy timeout covers most waits; a lock held across it is retried once more."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return fn()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise LedgerError(f"台账数据库被占用或出错：{exc}",
+                                      hint="另一个进程可能正长时间锁着 ledger.sqlite") from exc
+                time.sleep(0.2)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._retry(lambda: self.db.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _entries(self, sql: str, args: tuple[Any, ...]) -> list[Entry]:
+        rows = self._retry(lambda: self.db.execute(sql, args).fetchall())
+        out = []
+        for row in rows:
+            (id_, at, sha, input_, status, doc_type, client, doc_key, version, outputs, findings,
+             reason, rule_v, tpl_v, explain, figures, changes) = row
+            out.append(Entry(id_, at, sha, input_, status, doc_type, client, doc_key, version,
+                             json.loads(outputs), json.loads(findings), reason, rule_v, tpl_v,
+                             json.loads(explain), json.loads(figures), json.loads(changes)))
+        return out
+
+    def seen(self, sha256: str) -> Entry | None:
+        """The entry that already holds these bytes (archived or in review), if any."""
+        found = self._entries("SELECT * FROM inputs WHERE sha256=? AND status IN (?,?) ORDER BY id DESC LIMIT 1",
+                              (sha256, *KEPT))
+        return found[0] if found else None
+
+    def latest_version(self, doc_key: str) -> Entry | None:
+        found = self._entries("SELECT * FROM inputs WHERE doc_key=? AND status='archived' "
+                              "ORDER BY version DESC, id DESC LIMIT 1", (doc_key,))
+        return found[0] if found else None
+
+    def record(self, *, in_transaction: bool = False, **values: Any) -> None:
+        """Insert one row; inside `transaction()` pass in_transaction=True."""
+        values.setdefault("at", dt.datetime.now().isoformat(timespec="seconds"))
+        for key in ("outputs", "findings", "explain", "figures", "changes"):
+            if key in values and not isinstance(values[key], str):
+                values[key] = dumps(values[key])
+        sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
+        if in_transaction:
+            self.db.execute(sql, tuple(values.values()))
+        else:
+            with self.transaction() as db:
+                db.execute(sql, tuple(values.values()))
+
+    def recent(self, limit: int = 20, *, status: str | None = None) -> list[Entry]:
+        if status:
+            return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
+        return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
+
+    def find_input(self, name: str) -> list[Entry]:
+        """Entries whose input path or any output ends with `name` (for `automator explain`)."""
+        like = f"%{name}"
+        return self._entries("SELECT * FROM inputs WHERE input LIKE ? OR outputs LIKE ? ORDER BY id DESC LIMIT 5",
+                             (like, f'%{name}"%'))
+
+    def documents(self, client: str, doc_types: list[str]) -> list[dict[str, Any]]:
+        """Figures of the archived documents of one client (newest version first)."""
+        marks = ",".join("?" for _ in doc_types)
+        entries = self._entries(f"SELECT * FROM inputs WHERE client=? AND status='archived' AND doc_type IN ({marks}) "
+                                "ORDER BY id DESC", (client, *doc_types))
+        return [{"doc_type": e.doc_type, "input": e.input, "outputs": e.outputs, "version": e.version,
+                 **e.figures} for e in entries]

@@ -1,0 +1,264 @@
+"""Fill a docxtpl template: build the context from a Document, render it safely, fast.
+
+    ctx = build_context(doc, rule, ruleset, source_name="x.xlsx", summary="8项检查全部通过")
+    render_document(templates / rule.template, ctx, out_path)
+
+Rendering is autoescaped (pitfall 1.1), sandboxed (1.11) and strict: a variable
+the data does not provide raises TemplateError naming it and the template (1.3).
+Template bytes, docxtpl's XML patching and the compiled Jinja code are cached per
+process; each render still gets a fresh DocxTemplate, as docxtpl's maintainer
+advises (pitfall 1.10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError, TemplateError as JinjaTemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+from markupsafe import Markup, escape
+
+from automator import formatting
+from automator.errors import TemplateError
+
+if TYPE_CHECKING:
+    from automator.job import Document, Table, Value
+    from automator.rules.loader import RuleSet
+    from automator.rules.model import Rule, TableSpec
+
+# Column types whose values add up to a meaningful total (序号 and 折扣 do not).
+SUMMABLE = {"money", "number", "minutes", "percent"}
+RESERVED = ("doc", "agency", "meta")
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _text(value: Value | None, type_: str) -> str:
+    """The display text of one bound cell: formatted when parsed, as typed when not, never None."""
+    if value is None:
+        return ""
+    if value.value is not None:
+        return formatting.display(value.value, type_)
+    if value.raw is None or (isinstance(value.raw, float) and value.raw != value.raw):
+        return ""
+    return formatting.clean(value.raw).strip()
+
+
+def _totals(table: Table | None, spec: TableSpec) -> dict[str, str]:
+    """Display totals per column: the workbook's totals row where it has a value, else the sum."""
+    out = {col.key: "" for col in spec.columns}
+    if table is None:
+        return out
+    declared = table.totals.cells if table.totals else {}
+    for col in spec.columns:
+        shown = _text(declared.get(col.key), col.type)
+        if not shown and col.type in SUMMABLE and table.rows:
+            values = [row.cells[col.key].value for row in table.rows if col.key in row.cells]
+            numbers = [Decimal(v) for v in values if isinstance(v, int | Decimal) and not isinstance(v, bool)]
+            if numbers:
+                shown = formatting.display(sum(numbers, Decimal(0)), col.type)
+        out[col.key] = shown
+    return out
+
+
+def build_context(doc: Document, rule: Rule, ruleset: RuleSet, *, source_name: str, summary: str,
+                  draft: bool = False) -> dict[str, Any]:
+    """Everything a template may use, as display strings (see tools/make_templates.py).
+
+    - each field key → text ("" when blank);
+    - each table key → list of {column key → text}; `<table>_total` → {column key → text};
+    - `doc` {key, zh, en}, `agency` (letterhead), `meta` {source, summary, generated, draft, rule_version}.
+    """
+    ctx: dict[str, Any] = {}
+    for spec in rule.tables:
+        table = doc.tables.get(spec.key)
+        rows = table.rows if table else []
+        ctx[spec.key] = [{col.key: _text(row.cells.get(col.key), col.type) for col in spec.columns}
+                         for row in rows]
+        ctx[f"{spec.key}_total"] = _totals(table, spec)
+    # Fields last: a field the rule declares wins over a derived `<table>_total` of the same name.
+    for field in rule.fields:
+        ctx[field.key] = _text(doc.fields.get(field.key), field.type)
+    ctx["doc"] = {"key": rule.key, "zh": rule.zh, "en": rule.en}
+    ctx["agency"] = {str(k): formatting.clean(v) for k, v in ruleset.agency.items()}
+    ctx["meta"] = {
+        "source": formatting.clean(source_name),
+        "summary": formatting.clean(summary),
+        "generated": formatting.date_zh(dt.date.today()),
+        "draft": bool(draft),
+        "rule_version": ruleset.versions.get(rule.key, ""),
+    }
+    return ctx
+
+
+def expected_values(context: dict[str, Any], names: Iterable[str] | None = None) -> dict[str, str]:
+    """The non-blank texts the output must show, keyed by where they came from (`client`, `plan[2].net`).
+
+    Pass it to `verify_docx`: it checks they appear and does not mistake a value
+    like `{{ 7*7 }}` (typed by a user) for a leftover template tag.
+    """
+    wanted = set(names) if names is not None else None
+    out: dict[str, str] = {}
+    for key, value in context.items():
+        if key in RESERVED or (wanted is not None and key not in wanted):
+            continue
+        if isinstance(value, str) and value:
+            out[key] = value
+        elif isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, str) and v})
+        elif isinstance(value, list):
+            for i, row in enumerate(value, start=1):
+                if isinstance(row, dict):
+                    out.update({f"{key}[{i}].{k}": v for k, v in row.items() if isinstance(v, str) and v})
+    return out
+
+
+# --------------------------------------------------------------------------- environment
+
+# docxtpl turns `{_{`, `}_}`, `{_%`, `%_}` in the rendered XML into real braces; in a
+# value they must survive as typed, so the `_` goes in as a character reference.
+_DOCXTPL_MARKERS = re.compile(r"\{_(?=[{%])|(?<=[}%])_\}")
+
+
+def _finalize(value: Any) -> Any:
+    """None/NaN print as blank (pitfall 1.3); strings are made XML-safe (1.2, 1.7)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        value = formatting.clean(value)
+        if _DOCXTPL_MARKERS.search(value):
+            return Markup(_DOCXTPL_MARKERS.sub(lambda m: m.group().replace("_", "&#95;"), str(escape(value))))
+    return value
+
+
+class _Environment(SandboxedEnvironment):
+    """A sandboxed, autoescaping, strict environment that compiles each template text once.
+
+    docxtpl calls `from_string` on every render with the same patched XML; compiling
+    is the costliest step, and the compiled template is immutable, so it is shared.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+        self._compiled: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            hit = self._compiled.get(source)
+            if hit is not None:
+                self._compiled.move_to_end(source)
+                return hit
+        template = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = template
+            while len(self._compiled) > 256:
+                self._compiled.popitem(last=False)
+        return template
+
+
+_ENV = _Environment()
+
+
+def environment() -> SandboxedEnvironment:
+    """The environment renders use (lint uses it too, so both agree on what is valid)."""
+    return _ENV
+
+
+class _Template(DocxTemplate):
+    """DocxTemplate whose XML patching is memoised: same template XML in, same patched XML out."""
+
+    _patched: OrderedDict[str, str] = OrderedDict()
+    _patch_lock = threading.Lock()
+
+    def patch_xml(self, src_xml: str) -> str:
+        with self._patch_lock:
+            hit = self._patched.get(src_xml)
+        if hit is None:
+            hit = super().patch_xml(src_xml)
+            with self._patch_lock:
+                self._patched[src_xml] = hit
+                while len(self._patched) > 256:
+                    self._patched.popitem(last=False)
+        return hit
+
+
+# --------------------------------------------------------------------------- rendering
+
+_BYTES: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+
+def _template_bytes(template: Path) -> bytes:
+    """The template file, read once per process (re-read when it changes on disk)."""
+    try:
+        stat = template.stat()
+    except OSError as exc:
+        raise TemplateError(f"找不到模板 {template}（template not found）",
+                            hint="检查规则文件中的 template 名称，或运行 automator init 恢复默认模板") from exc
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _BYTES.get(template)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    data = template.read_bytes()
+    _BYTES[template] = (stamp, data)
+    return data
+
+
+def _missing_name(exc: UndefinedError) -> str:
+    message = str(exc)
+    match = re.search(r"has no attribute '([^']+)'", message) or re.search(r"'([^']+)' is undefined", message)
+    return match.group(1) if match else message
+
+
+def _where(exc: JinjaTemplateError) -> str:
+    """The document text around a Jinja error (docxtpl attaches it as `docx_context`)."""
+    lines = [line.strip() for line in getattr(exc, "docx_context", []) or [] if line.strip()]
+    return f"（附近文字：{' / '.join(lines)[:120]}）" if lines else ""
+
+
+def render_document(template: Path, context: dict[str, Any], out: Path) -> None:
+    """Render `template` with `context` into `out` (written directly; the caller renames atomically)."""
+    name = template.name
+    data = _template_bytes(template)
+    try:
+        tpl = _Template(io.BytesIO(data))
+        tpl.render(context, jinja_env=_ENV)
+        tpl.save(out)
+    except UndefinedError as exc:
+        var = _missing_name(exc)
+        raise TemplateError(
+            f"模板「{name}」用到了变量「{var}」，但数据中没有 (missing variable {var} (template {name}))",
+            hint="在规则文件中加上这个字段或列，或从模板中删掉它；改完运行 automator lint") from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(f"模板「{name}」有语法错误：{exc.message}{_where(exc)}",
+                            hint="运行 automator lint 查看出错的段落") from exc
+    except SecurityError as exc:
+        raise TemplateError(f"模板「{name}」访问了不安全的属性：{exc}",
+                            hint="模板中不能使用以下划线开头的属性") from exc
+    except JinjaTemplateError as exc:
+        raise TemplateError(f"模板「{name}」无法填充：{exc}{_where(exc)}",
+                            hint="运行 automator lint 检查模板") from exc
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise TemplateError(f"模板「{name}」不是可用的 Word .docx 文件：{exc}",
+                            hint="请用 Word 另存为 .docx，然后运行 automator lint") from exc
+    except etree.XMLSyntaxError as exc:
+        raise TemplateError(f"模板「{name}」填充后的 XML 无效：{exc}",
+                            hint="模板中的标签可能被 Word 拆开；运行 automator lint") from exc
