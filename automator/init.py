@@ -10,7 +10,7 @@ FOLDERS = ("inbox", "outbox", "templates", "rules")
 
 
 def _defaults(kind: str) -> list[tuple[str, resources.abc.Traversable]]:
-    package = resources.files(f"automator.defaults.{kind}")
+    package = resources.files("automator.defaults") / kind
     return sorted((p.name, p) for p in package.iterdir()
                   if p.is_file() and p.name.endswith((".docx", ".yaml")))
 
