@@ -279,7 +279,7 @@ def explain(name: str, root: Path | None, as_json: bool) -> None:
 @friendly
 def lint(files: tuple[Path, ...], root: Path | None) -> None:
     """检查模板（默认：templates/ 中规则用到的全部模板；或给定的 .docx 文件）。"""
-    from automator.lint import lint_files
+    from automator.template_check import lint_files
 
     settings = Settings.from_root(root)
     problems = lint_files(settings, list(files))

@@ -52,7 +52,7 @@ def load_context(settings: Settings, *, dry_run: bool = False, lint: bool = True
     """Rules loaded and templates linted once, at start-up: a broken one stops here, named."""
     ruleset = load_rules(settings.rules)
     if lint:
-        from automator.lint import check_templates
+        from automator.template_check import check_templates
 
         check_templates(settings, ruleset)
     return Context(settings, ruleset, dry_run=dry_run)
