@@ -48,7 +48,7 @@ class Words(Check):
     Finding cell: the cell holding the text.
 
     Message placeholders: `{where}` (e.g. 行动事项第3行「行动」), `{words}`
-    (「机密」「内部资料」), `{list}` (敏感字样 for `sensitive`, else the list's key).
+    (「机密」「内部资料」), `{list}` (敏感字样 for `sensitive`, else 词表「key」中的字样).
     Default: "「抄送」含有敏感字样「内部资料」，请删除或改写".
     """
 
@@ -72,10 +72,10 @@ class Words(Check):
         self._words = words.get(self.list_, ())
 
     def title(self, rule: Rule) -> str:
-        return f"不含{LIST_NAMES.get(self.list_, f'词表「{self.list_}」中的字样')}"
+        return "不含" + LIST_NAMES.get(self.list_, f"词表「{self.list_}」中的字样")
 
     def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
-        listed = LIST_NAMES.get(self.list_, self.list_)
+        listed = LIST_NAMES.get(self.list_, f"词表「{self.list_}」中的字样")
         for where, v in walk(doc, rule):
             if not isinstance(v.value, str):
                 continue
