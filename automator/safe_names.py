@@ -18,8 +18,8 @@ def safe_name(text: object, *, fallback: str = "未命名", max_bytes: int = MAX
     characters replaced — NFKC turns the full-width ：into an illegal `:`.
     """
     name = unicodedata.normalize("NFKC", str(text if text is not None else ""))
+    name = " ".join(name.split())  # newlines, tabs and runs of blanks become one blank
     name = _ILLEGAL.sub("_", name)
-    name = " ".join(name.split())  # newlines and runs of blanks
     name = name.strip(" .")
     encoded = name.encode("utf-8")[:max_bytes]
     name = encoded.decode("utf-8", "ignore").strip(" .")

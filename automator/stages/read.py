@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,7 +83,10 @@ def read_workbook(path: Path) -> RawWorkbook:
 def _read_openpyxl(path: Path) -> RawWorkbook | None:
     import openpyxl
 
-    with path.open("rb") as fh:  # a file object: openpyxl then ignores the (possibly odd) extension
+    # A file object: openpyxl then ignores the (possibly odd) extension. Its UserWarnings about
+    # odd producers' parts would reach the user's console; what matters is caught below.
+    with path.open("rb") as fh, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(fh, data_only=False, read_only=False, keep_links=False)
     try:
         if not wb.worksheets:

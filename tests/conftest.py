@@ -1,0 +1,97 @@
+"""Shared fixtures: a fresh working root, example workbooks with planted changes,
+the CLI run in-process (CliRunner) or as a real subprocess."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))
+
+from make_examples import EXAMPLES, NAMES  # noqa: E402
+
+from automator.cli import main  # noqa: E402
+from automator.init import init_root  # noqa: E402
+from automator.rules import load_rules  # noqa: E402
+from automator.sample import write_workbook  # noqa: E402
+from automator.settings import Settings  # noqa: E402
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A working root laid out by `automator init` (packaged templates and rules)."""
+    path = tmp_path / "root"
+    init_root(path)
+    return path
+
+
+@pytest.fixture
+def settings(root: Path) -> Settings:
+    return Settings.from_root(root)
+
+
+@pytest.fixture(scope="session")
+def ruleset():  # type: ignore[no-untyped-def]
+    return load_rules(REPO / "rules")
+
+
+def example_data(key: str) -> dict[str, Any]:
+    return copy.deepcopy(EXAMPLES[key])
+
+
+@pytest.fixture
+def make_workbook(ruleset) -> Callable[..., Path]:  # type: ignore[no-untyped-def]
+    """make_workbook(folder, key, name=None, fields={...}, rows={table: {i: {col: v}}}, totals=..., labels=...)
+
+    Starts from the shipped example of `key` and applies the changes.
+    """
+    def make(folder: Path, key: str, name: str | None = None, *, fields: dict[str, Any] | None = None,
+             rows: dict[str, dict[int, dict[str, Any]]] | None = None, tables: dict[str, Any] | None = None,
+             totals: dict[str, Any] | None = None, labels: str = "zh") -> Path:
+        data = example_data(key)
+        data["fields"].update(fields or {})
+        for table, changes in (rows or {}).items():
+            for index, change in changes.items():
+                data["tables"][table][index].update(change)
+        if tables is not None:
+            data["tables"].update(tables)
+        if totals is not None:
+            data["totals"] = {**data.get("totals", {}), **totals}
+        return write_workbook(ruleset.rules[key], folder / (name or NAMES[key]), labels=labels, **data)
+
+    return make
+
+
+def run_cli(*args: str, root: Path | None = None) -> tuple[int, str]:
+    """The CLI in-process (fast); returns (exit code, stdout)."""
+    argv = [*args, *(["--root", str(root)] if root else [])]
+    result = CliRunner().invoke(main, argv, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def run_json(*args: str, root: Path) -> tuple[int, dict[str, Any]]:
+    code, out = run_cli(*args, "--json", root=root)
+    return code, json.loads(out)
+
+
+def run_subprocess(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The installed CLI as a real process, as a user or script runs it."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("AUTOMATOR_ROOT", None)
+    return subprocess.run([sys.executable, "-m", "automator", *args], cwd=cwd, env=env, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+def tree(folder: Path) -> list[str]:
+    """Every file under `folder`, relative, sorted (hidden temp files included, to catch leftovers)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
