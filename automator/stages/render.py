@@ -18,7 +18,6 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
 # Column types whose values add up to a meaningful total (序号 and 折扣 do not).
 SUMMABLE = {"money", "number", "minutes", "percent"}
 RESERVED = ("doc", "agency", "meta")
+META_KEYS = ("source", "summary", "generated", "draft", "rule_version")
 
 
 # --------------------------------------------------------------------------- context
@@ -105,26 +105,68 @@ def build_context(doc: Document, rule: Rule, ruleset: RuleSet, *, source_name: s
     return ctx
 
 
-def expected_values(context: dict[str, Any], names: Iterable[str] | None = None) -> dict[str, str]:
+def expected_values(context: dict[str, Any], *, template: Path | None = None) -> dict[str, str]:
     """The non-blank texts the output must show, keyed by where they came from (`client`, `plan[2].net`).
 
     Pass it to `verify_docx`: it checks they appear and does not mistake a value
-    like `{{ 7*7 }}` (typed by a user) for a leftover template tag.
+    like `{{ 7*7 }}` (typed by a user) for a leftover template tag. With `template`,
+    only what that template actually uses is expected.
     """
-    wanted = set(names) if names is not None else None
+    used = _used_names(template) if template is not None else None
+
+    def wanted(name: str) -> bool:
+        return used is None or name in used
+
     out: dict[str, str] = {}
     for key, value in context.items():
-        if key in RESERVED or (wanted is not None and key not in wanted):
+        if key in RESERVED:
             continue
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and wanted(key):
             out[key] = value
         elif isinstance(value, dict):
-            out.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, str) and v})
+            out.update({f"{key}.{k}": v for k, v in value.items()
+                        if isinstance(v, str) and v and wanted(f"{key}.{k}")})
         elif isinstance(value, list):
             for i, row in enumerate(value, start=1):
                 if isinstance(row, dict):
-                    out.update({f"{key}[{i}].{k}": v for k, v in row.items() if isinstance(v, str) and v})
+                    out.update({f"{key}[{i}].{k}": v for k, v in row.items()
+                                if isinstance(v, str) and v and wanted(f"{key}.{k}")})
     return out
+
+
+_USED: dict[Path, tuple[tuple[int, int], set[str] | None]] = {}
+
+
+def _used_names(template: Path) -> set[str] | None:
+    from automator.lint import used_names
+
+    try:
+        stat = template.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _USED.get(template)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, used_names(template))
+        _USED[template] = cached
+    return cached[1]
+
+
+def example_context(rule: Rule, ruleset: RuleSet) -> dict[str, Any]:
+    """A context filled with the rule's example values (for lint's trial render)."""
+    def example(spec: Any) -> str:
+        return formatting.clean(spec.example or spec.zh)
+
+    ctx: dict[str, Any] = {}
+    for table in rule.tables:
+        ctx[table.key] = [{c.key: example(c) for c in table.columns} for _ in range(2)]
+        ctx[f"{table.key}_total"] = {c.key: example(c) if c.type in SUMMABLE else "" for c in table.columns}
+    ctx.update({f.key: example(f) for f in rule.fields})
+    ctx["doc"] = {"key": rule.key, "zh": rule.zh, "en": rule.en}
+    ctx["agency"] = {str(k): formatting.clean(v) for k, v in ruleset.agency.items()}
+    ctx["meta"] = {"source": "示例.xlsx", "summary": "示例", "generated": formatting.date_zh(dt.date.today()),
+                   "draft": True, "rule_version": ruleset.versions.get(rule.key, "")}
+    return ctx
 
 
 # --------------------------------------------------------------------------- environment
@@ -183,22 +225,29 @@ def environment() -> SandboxedEnvironment:
     return _ENV
 
 
-class _Template(DocxTemplate):
-    """DocxTemplate whose XML patching is memoised: same template XML in, same patched XML out."""
+_PATCHED: OrderedDict[str, str] = OrderedDict()
+_PATCH_LOCK = threading.Lock()
+_PATCHER = DocxTemplate("unused")  # patch_xml is pure text work; no file is opened
 
-    _patched: OrderedDict[str, str] = OrderedDict()
-    _patch_lock = threading.Lock()
+
+def patch_xml(src_xml: str) -> str:
+    """docxtpl's tag repair (rejoin split runs, `{%tr %}` → row loop…), memoised per XML text."""
+    with _PATCH_LOCK:
+        hit = _PATCHED.get(src_xml)
+    if hit is None:
+        hit = DocxTemplate.patch_xml(_PATCHER, src_xml)
+        with _PATCH_LOCK:
+            _PATCHED[src_xml] = hit
+            while len(_PATCHED) > 256:
+                _PATCHED.popitem(last=False)
+    return hit
+
+
+class _Template(DocxTemplate):
+    """A DocxTemplate that shares the memoised patching (same template XML → same patched XML)."""
 
     def patch_xml(self, src_xml: str) -> str:
-        with self._patch_lock:
-            hit = self._patched.get(src_xml)
-        if hit is None:
-            hit = super().patch_xml(src_xml)
-            with self._patch_lock:
-                self._patched[src_xml] = hit
-                while len(self._patched) > 256:
-                    self._patched.popitem(last=False)
-        return hit
+        return patch_xml(src_xml)
 
 
 # --------------------------------------------------------------------------- rendering
