@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 from lxml import etree
 
+from automator.stages.verify import _sections as page_problems
 from automator.stages.verify import _text as paragraph_text
 
 if TYPE_CHECKING:
@@ -210,13 +211,16 @@ def _text_checks(units: list[_Unit]) -> list[LintProblem]:
     """Look-alike braces and tags split across paragraphs: both render as literal text."""
     problems = []
     for unit in units:
-        for match in _LOOKALIKE.finditer(unit.text):
-            if match.group() not in ("{{", "{%", "%}", "}}"):
-                problems.append(LintProblem(unit.where, match.group(),
-                                            "标签括号写错了（全角括号或中间有空格），不会被替换；请用半角 {{ }} 或 {% %}，括号之间不要空格"))
+        bad = [m for m in _LOOKALIKE.finditer(unit.text) if m.group() not in ("{{", "{%", "%}", "}}")]
+        if bad:  # one message per paragraph, showing the whole look-alike tag
+            start = bad[0].start()
+            closer = re.compile(r"[%％}｝]\s*[}｝]").search(unit.text, bad[0].end())
+            snippet = unit.text[start:closer.end() if closer else bad[0].end()].strip()
+            problems.append(LintProblem(unit.where, snippet[:40],
+                                        "标签括号写错了（全角括号或中间有空格），不会被替换；请用半角 {{ }} 或 {% %}，括号之间不要空格"))
+            continue
         stripped = _TAG.sub("", unit.text)
-        leftover = re.search(r"\{\{|\{%|%\}|\}\}", stripped)
-        if leftover:
+        if re.search(r"\{\{|\{%|%\}|\}\}", stripped):
             problems.append(LintProblem(unit.where, unit.text.strip()[:40],
                                         "标签没有在同一段落内结束（中间有回车或缺少结束括号）；请把整个标签放在同一段落里"))
     return problems
@@ -341,13 +345,15 @@ def _unsafe(trees: dict[str, Any], units: list[_Unit]) -> list[LintProblem]:
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(name, str) and name.startswith("_"):
-                problems.append(LintProblem(_find_tag(units, part, name), name,
+                problems.append(LintProblem(_find_tag(units, part, name, attr=True), name,
                                             "模板不能访问以下划线开头的属性（安全限制）；请删掉它"))
     return problems
 
 
-def _find_tag(units: list[_Unit], part: str | None, token: str) -> str:
-    pattern = re.compile(rf"(?<![\w.]){re.escape(token)}(?!\w)" if token.isidentifier() else re.escape(token))
+def _find_tag(units: list[_Unit], part: str | None, token: str, *, attr: bool = False) -> str:
+    """Where the first tag using `token` (a name, or with `attr` an attribute: `.x` / `['x']`) is."""
+    word = re.escape(token)
+    pattern = re.compile(rf"(?:\.\s*{word}(?!\w)|\[\s*['\"]{word}['\"])" if attr else rf"(?<![\w.]){word}(?!\w)")
     for unit in units:
         if part is not None and unit.part != part:
             continue
@@ -408,7 +414,7 @@ def _variables(trees: dict[str, Any], units: list[_Unit], rule: Rule,
                 continue  # a loop over a name reported above
             if attrs is not None and attr not in attrs and not (owner in names and owner not in provided):
                 table = owner.removesuffix("[]")
-                problems.append(LintProblem(_find_tag(units, part, attr), f"{table}.{attr}" if owner.endswith("[]") else f"{owner}.{attr}",
+                problems.append(LintProblem(_find_tag(units, part, attr, attr=True), f"{table}.{attr}" if owner.endswith("[]") else f"{owner}.{attr}",
                                             f"「{table}」没有「{attr}」这一项；可用的有：{'、'.join(sorted(attrs)) or '（无）'}"))
     for spec in [*rule.fields, *rule.tables]:
         if spec.required and spec.key not in used:
@@ -476,6 +482,8 @@ def lint_template(path: Path, rule: Rule | None = None, ruleset: RuleSet | None 
     problems += _unsafe(trees, units)
     if rule is not None and not syntax:
         problems += _variables(trees, units, rule, ruleset)
+    problems += [LintProblem("页面设置", "", f"{message}；请在「布局 → 纸张大小」中选 A4")
+                 for message in page_problems(parts["正文"])]
     problems += _font_warnings(Path(path))
     if rule is not None and ruleset is not None and not any(p.severity == "error" for p in problems):
         problems += _trial_render(Path(path), rule, ruleset)
