@@ -7,9 +7,12 @@ by scanning; the list is the vocabulary.
 
 from __future__ import annotations
 
+from automator.checks.approved import Approved
 from automator.checks.base import Check
+from automator.checks.capital_amount import CapitalAmount
 from automator.checks.date_order import DateOrder
 from automator.checks.duration import Duration
+from automator.checks.field_formula import FieldFormula
 from automator.checks.percent_total import PercentTotal
 from automator.checks.required import Required
 from automator.checks.row_formula import RowFormula
@@ -65,6 +68,9 @@ BUILTINS: tuple[type[Check], ...] = (
     Words,
     UnknownLabel,
     Unreadable,
+    FieldFormula,
+    CapitalAmount,
+    Approved,
 )
 
 REGISTRY = Registry()

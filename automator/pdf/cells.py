@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from typing import Any
 
 from automator.job import CellRef, Value
@@ -45,7 +46,6 @@ def cell_value(key: str, raw: str | None, type_: str, ref: CellRef | None) -> Va
     if raw is None or not raw.strip():
         return Value(key, None, None, ref, type_)
     if type_ == "percent" and raw.strip() in _ZERO_RATE:
-        from decimal import Decimal
         return Value(key, raw, Decimal(0), ref, type_)
     if type_ == "text":
         return Value(key, raw, " ".join(raw.split()), ref, type_)
