@@ -447,3 +447,83 @@ def test_outputs_do_not_share_state(ruleset, tmp_path):
     with zipfile.ZipFile(io.BytesIO((tmp_path / "乙公司.docx").read_bytes())) as z:
         names = z.namelist()
     assert len(names) == len(set(names))
+
+
+# --------------------------------------------------------------------------- verify
+
+
+def _a4_template(tmp_path: Path, *paragraphs: str, name: str = "broken.docx") -> Path:
+    from docx.shared import Mm
+
+    d = docx.Document()
+    d.sections[0].page_width, d.sections[0].page_height = Mm(210), Mm(297)
+    for text in paragraphs:
+        d.add_paragraph(text)
+    path = tmp_path / name
+    d.save(str(path))
+    return path
+
+
+def test_verify_catches_leftover_lookalike_tag(tmp_path):
+    template = _a4_template(tmp_path, "客户：{{ client }}", "品牌：｛｛ brand ｝｝")
+    out = tmp_path / "out.docx"
+    render_document(template, {"client": "星河乳业"}, out)
+    problems = verify_docx(out, {"client": "星河乳业"})
+    assert problems == ["正文中残留模板标签「｛｛」：品牌：｛｛ brand ｝｝"]
+
+
+def test_verify_catches_tag_split_by_tracked_change(tmp_path):
+    """Pitfall 1.5: the second half of a tag inside <w:ins> makes docxtpl drop the rest of the body."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Mm
+
+    d = docx.Document()
+    d.sections[0].page_width, d.sections[0].page_height = Mm(210), Mm(297)
+    p = d.add_paragraph("项目: {{ pro")
+    ins = OxmlElement("w:ins")
+    ins.set(qn("w:id"), "1")
+    ins.set(qn("w:author"), "李娜")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "ject }}"
+    run.append(t)
+    ins.append(run)
+    p._p.append(ins)
+    d.add_paragraph("下一段")
+    template = tmp_path / "ins.docx"
+    d.save(str(template))
+    out = tmp_path / "out.docx"
+    render_document(template, {"project": "双十一"}, out)
+    assert verify_docx(out, {"project": "双十一"}) == ["缺少页面设置（w:sectPr）：模板中的标签可能被拆开，导致后面的内容被删掉"]
+
+
+def test_verify_flags_none_and_nan_unless_typed_by_the_user(tmp_path):
+    template = _a4_template(tmp_path, "{{ a }}", "{{ b }}")
+    out = tmp_path / "out.docx"
+    render_document(template, {"a": "None", "b": "nan"}, out)
+    assert len(verify_docx(out)) == 2
+    assert verify_docx(out, {"a": "None", "b": "nan"}) == []
+    render_document(template, {"a": None, "b": float("nan")}, out)
+    assert verify_docx(out) == []
+
+
+def test_verify_flags_missing_value_and_non_a4(tmp_path):
+    template = _template_with(tmp_path, "客户：{{ client }}")  # python-docx default: US Letter
+    out = tmp_path / "out.docx"
+    render_document(template, {"client": "星河"}, out)
+    problems = verify_docx(out, {"client": "星河", "brand": "星河酸奶"})
+    assert "第1节的纸张不是 A4（12240×15840，应为 11906×16838）" in problems
+    assert "文档中找不到「brand」的内容「星河酸奶」" in problems
+
+
+def test_verify_damaged_output(tmp_path):
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"PK\x03\x04 not really")
+    assert verify_docx(out)[0].startswith("输出文件无法作为 .docx 打开")
+    good = _a4_template(tmp_path, "正文")
+    broken = tmp_path / "broken_xml.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data.replace(b"</w:body>", b"") if item.filename == "word/document.xml" else data)
+    assert any(p.startswith("word/document.xml 不是有效的 XML") for p in verify_docx(broken))
