@@ -20,7 +20,7 @@ import zipfile
 from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
@@ -297,8 +297,11 @@ def _where(exc: JinjaTemplateError) -> str:
     return f"（附近文字：{' / '.join(lines)[:120]}）" if lines else ""
 
 
-def render_document(template: Path, context: dict[str, Any], out: Path) -> None:
-    """Render `template` with `context` into `out` (written directly; the caller renames atomically)."""
+def render_document(template: Path, context: dict[str, Any], out: Path | IO[bytes]) -> None:
+    """Render `template` with `context` into `out` (written directly; the caller renames atomically).
+
+    `out` may also be a binary file object (lint's trial render uses memory).
+    """
     name = template.name
     data = _template_bytes(template)
     try:

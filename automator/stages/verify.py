@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
@@ -61,7 +62,7 @@ def _sections(root: etree._Element) -> list[str]:
     return problems
 
 
-def verify_docx(path: Path, expected: dict[str, str] | None = None) -> list[str]:
+def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) -> list[str]:
     """Problems with the rendered document at `path`, as Chinese sentences; [] when it is fine.
 
     `expected` maps where a value came from (`client`, `plan[2].net`) to its text: each
