@@ -7,9 +7,12 @@ from automator.checks.base import Check
 from automator.checks.registry import BUILTINS, Registry, UnknownCheck
 
 
+WORKBOOK_CHECKS = ["required", "sum", "row_formula", "percent_total", "date_order", "within", "duration",
+                   "words", "unknown_label", "unreadable"]
+
+
 def test_vocabulary():
-    assert list(KNOWN) == ["required", "sum", "row_formula", "percent_total", "date_order", "within",
-                           "duration", "words", "unknown_label", "unreadable"]
+    assert list(KNOWN)[:10] == WORKBOOK_CHECKS  # further types (PDF checks) follow
 
 
 def test_duplicate_names_are_refused():
