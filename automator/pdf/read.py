@@ -28,6 +28,7 @@ from automator.rules.loader import RuleSet
 from automator.rules.model import Rule
 
 MAX_PAGES = 60
+TITLE_PAGES = 2  # the title is on the first page (the second, behind a cover sheet); no need to read 60
 TABLE = "lines"
 
 
@@ -56,6 +57,8 @@ def read_pdf(path: Path, ruleset: RuleSet) -> Document:
         if rule is None:
             kind = F.detect_kind(lines, rules)
             if kind is None:
+                if page.number >= TITLE_PAGES and n_chars:
+                    break
                 continue
             rule, title = kind
             state = _table_state(rule)
@@ -93,9 +96,10 @@ def _document(path: Path, rule: Rule, title: TextLine, state: TableState | None,
     figures = [f for ln in free for f in F.text_totals(rule, ln.text, ln.ref, (ln.page, ln.top))]
     if state is not None:
         figures += F.table_totals(rule, state.totals)
-        for raw in state.total_lines:  # `小计：¥…` inside a ruled table
+        for raw in state.total_lines:  # totals rows read as text: by line, or by row and last cell
             last = max((i for i, c in enumerate(raw.cells) if c), default=0)
-            ref = CellRef(f"p{raw.page}", f"R{raw.r}C{last + 1}")
+            ref = (CellRef(f"p{raw.page}", f"L{raw.line}") if raw.line is not None
+                   else CellRef(f"p{raw.page}", f"R{raw.r}C{last + 1}"))
             figures += F.text_totals(rule, raw.text, ref, (raw.page, raw.top))
     found.update(F.settle(figures))
     for key, f in found.items():

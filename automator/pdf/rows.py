@@ -62,9 +62,13 @@ def _use(state: TableState, raw: RawRow) -> None:
 
 
 def _take_total(state: TableState, raw: RawRow, first_i: int, first: str) -> None:
+    """Figures under the amount/tax columns are kept by column; anything else
+    (`小计：¥…` in one merged cell, `价税合计（大写）…（小写）¥…`) is read as text."""
     _use(state, raw)
-    if re.search(r"[:：]", raw.text) or all(not c for c in raw.cells[first_i + 1:]):
-        state.total_lines.append(raw)  # `小计：¥…` in one (merged) cell: read as text
+    figures = [c for c in raw.cells[first_i + 1:] if c]
+    if (re.search(r"[:：]", raw.text) or not figures
+            or any(cell_value("_", c, "money", None).problem for c in figures)):
+        state.total_lines.append(raw)
         return
     assert state.bands is not None
     for i, cell in enumerate(raw.cells[first_i + 1:], first_i + 1):

@@ -11,6 +11,7 @@ that break across pages with or without a repeated header, fake-bold text.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -169,23 +170,36 @@ class _Pen:
             self.text(PAGE_W / 2, 25, f"第 {self.page} 页", 8, "c")
 
 
-def _table_row(pen: _Pen, y: float, cells: list[str]) -> None:
+LEADING = 11.0  # a wrapped line inside a cell sits this far below the one above
+
+
+def _height(cells: list[str]) -> float:
+    return ROW_H + LEADING * (max(c.count("\n") for c in cells) if cells else 0)
+
+
+def _table_row(pen: _Pen, y: float, cells: list[str]) -> float:
+    """Draw one row (a cell may hold several lines, split by \n); return its height."""
     x = MARGIN
     for (_, width, align), cell in zip(pen.spec.columns, cells, strict=True):
-        pen.text(x + width - 3 if align == "r" else x + 3, y - 14, cell, 9, align)
+        for k, part in enumerate(cell.split("\n")):
+            pen.text(x + width - 3 if align == "r" else x + 3, y - 14 - k * LEADING, part, 9, align)
         x += width
+    return _height(cells)
 
 
-def _grid(pen: _Pen, top: float, n_rows: int) -> None:
-    if not pen.spec.ruled or n_rows == 0:
+def _grid(pen: _Pen, top: float, heights: list[float]) -> None:
+    if not pen.spec.ruled or not heights:
         return
     width = sum(w for _, w, _ in pen.spec.columns)
+    bottom = top - sum(heights)
     pen.c.setLineWidth(0.6)
-    for i in range(n_rows + 1):
-        pen.c.line(MARGIN, top - i * ROW_H, MARGIN + width, top - i * ROW_H)
+    y = top
+    for h in [0.0, *heights]:
+        y -= h
+        pen.c.line(MARGIN, y, MARGIN + width, y)
     x = MARGIN
     for _, w, _ in [*pen.spec.columns, ("", 0, "")]:
-        pen.c.line(x, top, x, top - n_rows * ROW_H)
+        pen.c.line(x, top, x, bottom)
         x += w
 
 
@@ -206,23 +220,21 @@ def render(spec: PdfSpec, path: Path, *, encrypt: str | None = None) -> Path:
     header = [h for h, _, _ in spec.columns]
     body = [*spec.rows, *spec.table_totals]
     room = spec.first_page_rows
-    top, n = y, 0
-    if header:
-        _table_row(pen, y, header)
-        y, n = y - ROW_H, 1
+    top, heights = y, [_table_row(pen, y, header)]
+    y -= heights[0]
     for row in body:
         if room == 0:
-            _grid(pen, top, n)
+            _grid(pen, top, heights)
             pen.new_page()
             y = PAGE_H - 50
-            top, n = y, 0
+            top, heights = y, []
             if spec.repeat_header:
-                _table_row(pen, y, header)
-                y, n = y - ROW_H, 1
+                heights.append(_table_row(pen, y, header))
+                y -= heights[-1]
             room = spec.later_page_rows
-        _table_row(pen, y, row)
-        y, n, room = y - ROW_H, n + 1, room - 1
-    _grid(pen, top, n)
+        heights.append(_table_row(pen, y, row))
+        y, room = y - heights[-1], room - 1
+    _grid(pen, top, heights)
     y -= 12
     for line in spec.totals:
         pen.text(MARGIN + 300 if len(line) < 24 else MARGIN, y, line)
@@ -238,6 +250,26 @@ def render(spec: PdfSpec, path: Path, *, encrypt: str | None = None) -> Path:
     pen.footer()
     pen.c.save()
     return path
+
+
+def scan_of(pdf: Path, out: Path) -> Path:
+    """What a scanner makes of `pdf`: its first page as a picture, no text layer."""
+    png = out.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)],
+                   check=True, timeout=60)
+    c = canvas.Canvas(str(out), pagesize=A4)
+    c.drawImage(str(png.with_suffix(".png")), 0, 0, PAGE_W, PAGE_H)
+    c.save()
+    return out
+
+
+def without_text_encoding(pdf: Path, out: Path) -> Path:
+    """The same PDF with its CJK font switched to Identity-H and no ToUnicode map:
+    the glyphs still print, but text extraction yields (cid:NNN) and mojibake."""
+    data = pdf.read_bytes()
+    assert b"/UniGB-UCS2-H" in data
+    out.write_bytes(data.replace(b"/UniGB-UCS2-H", b"/Identity-H  "))  # same length: offsets hold
+    return out
 
 
 def write_samples(folder: Path) -> list[Path]:
