@@ -25,11 +25,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from automator.checks.unknown_label import SUMMARY_SHEET
 from automator.job import Finding, Severity
 
 log = logging.getLogger(__name__)
+__all__ = ["AUTHOR", "SUMMARY_SHEET", "annotate_workbook"]
 
-SUMMARY_SHEET = "检查结果"
 AUTHOR = "automator"
 ERROR_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")    # Excel's light red
 WARNING_FILL = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")  # Excel's light yellow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from automator.checks import compile_checks, run_checks
+from automator.checks import run_checks
 from automator.job import CellRef, CheckResult, Document, Finding, Row, Severity, Table, Value
 from automator.report import summary, write_report
 from automator.rules import load_rules

@@ -25,3 +25,9 @@ def test_takes_no_other_keys(rules, compile_error):
     assert compile_error(rules["agenda"], {**SPEC, "table": "items"}) == [
         (("checks", 0, "table"), "unknown key 'table' for check 'unknown_label'; allowed keys: check, severity, "
                                  "message, why")]
+
+
+def test_the_summary_sheet_of_a_marked_copy_is_not_reported(rules, make_doc, check):
+    rule = rules["contact_report"]
+    doc = make_doc(rule, unknown=[("检查结果", CellRef("检查结果", "A1"), "工作表")])
+    assert check(rule, doc, SPEC) == []
