@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,7 @@ def _open_parts(path: Path, problems: list[LintProblem]) -> dict[str, Any] | Non
         return None
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError):
         bad(f"不是 Word .docx 文件（不是 zip 压缩包，可能已损坏或不完整）；{RESAVE}")
         return None
     with archive:
@@ -107,7 +108,8 @@ def _open_parts(path: Path, problems: list[LintProblem]) -> dict[str, Any] | Non
             return None
         try:
             return _read_parts(archive, names, bad)
-        except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, KeyError,
+                ValueError, etree.XMLSyntaxError) as exc:
             bad(f"文件已损坏，无法读取：{exc}；{RESAVE}")
             return None
 
@@ -134,6 +136,12 @@ def _read_parts(archive: zipfile.ZipFile, names: set[str], bad: Any) -> dict[str
     if MAIN_TYPES[overrides[main]]:
         bad(f"这是{MAIN_TYPES[overrides[main]]}，不是普通 Word 文档；{RESAVE}")
         return None
+    for name in sorted(n for n in names if n.endswith((".xml", ".rels")) and n != main):
+        try:  # python-docx parses every XML part when it opens the template
+            etree.fromstring(archive.read(name), _PARSER)
+        except etree.XMLSyntaxError as exc:
+            bad(f"{name} 已损坏（XML 错误：{exc}）；{RESAVE}")
+            return None
     parts: dict[str, Any] = {}
     folder = main.rsplit("/", 1)[0] + "/" if "/" in main else ""
     rel_targets = _related(archive, names, main, folder)
@@ -460,8 +468,8 @@ def _font_warnings(path: Path) -> list[LintProblem]:
     try:
         with zipfile.ZipFile(path) as archive:
             styles = etree.fromstring(archive.read("word/styles.xml"), _PARSER)
-    except (KeyError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
-        return []
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, NotImplementedError, etree.XMLSyntaxError):
+        return []  # no styles part at all (Word's defaults apply), or damage reported already
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     fonts = defaults.find(f"{W}rFonts") if defaults is not None else None
     lang = defaults.find(f"{W}lang") if defaults is not None else None

@@ -341,3 +341,42 @@ def test_corpus_files_get_a_pass_or_a_precise_message(path, ruleset):
             assert problem.where and problem.message and problem.severity in ("error", "warning")
     if path.name in EXPECTED:
         assert any(EXPECTED[path.name] in p.message for p in errors(lint_template(path)))
+
+
+def test_damaged_copies_never_raise(tmp_path, ruleset):
+    """Truncated, bit-flipped and XML-mangled copies of a template: a message each, never a traceback."""
+    import io
+    import random
+
+    from automator.errors import TemplateError
+    from automator.stages.render import example_context, render_document
+
+    rule = ruleset.rules["agenda"]
+    source = (ROOT / "templates" / "agenda.docx").read_bytes()
+    rng = random.Random(20261120)
+    for i in range(40):
+        if i % 3 == 0:
+            data = source[: rng.randrange(len(source))]
+        elif i % 3 == 1:
+            flipped = bytearray(source)
+            for _ in range(4):
+                flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+            data = bytes(flipped)
+        else:
+            out = io.BytesIO()
+            with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(out, "w") as zout:
+                for item in zin.infolist():
+                    part = zin.read(item.filename)
+                    if item.filename.endswith((".xml", ".rels")) and rng.random() < 0.4:
+                        k = rng.randrange(len(part))
+                        part = part[:k] + rng.choice([b"<", b"{{", b"&", b"\xff", b"</w:p>", b"{%tr if x %}"]) + part[k + 3:]
+                    zout.writestr(item, part)
+            data = out.getvalue()
+        path = tmp_path / f"damaged{i}.docx"
+        path.write_bytes(data)
+        problems = lint_template(path, rule, ruleset)
+        assert all(p.where and p.message for p in problems)
+        try:
+            render_document(path, example_context(rule, ruleset), tmp_path / f"out{i}.docx")
+        except TemplateError as exc:
+            assert f"damaged{i}.docx" in exc.message

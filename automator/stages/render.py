@@ -17,6 +17,7 @@ import io
 import re
 import threading
 import zipfile
+import zlib
 from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
@@ -297,6 +298,14 @@ def _where(exc: JinjaTemplateError) -> str:
     return f"（附近文字：{' / '.join(lines)[:120]}）" if lines else ""
 
 
+def _save(tpl: DocxTemplate, out: Path | IO[bytes], name: str) -> None:
+    try:
+        tpl.save(out)
+    except (AttributeError, TypeError, KeyError) as exc:  # python-docx on a damaged package part
+        raise TemplateError(f"模板「{name}」的文件结构有损坏，无法保存填好的文档：{exc}",
+                            hint="请用 Word 打开模板另存为 .docx，然后运行 automator lint") from exc
+
+
 def render_document(template: Path, context: dict[str, Any], out: Path | IO[bytes]) -> None:
     """Render `template` with `context` into `out` (written directly; the caller renames atomically).
 
@@ -304,10 +313,17 @@ def render_document(template: Path, context: dict[str, Any], out: Path | IO[byte
     """
     name = template.name
     data = _template_bytes(template)
+    tpl = _Template(io.BytesIO(data))
     try:
-        tpl = _Template(io.BytesIO(data))
+        tpl.init_docx()
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, PackageNotFoundError, KeyError,
+            ValueError, AttributeError, TypeError, etree.XMLSyntaxError) as exc:
+        # python-docx raises all of these on a damaged or non-Word package.
+        raise TemplateError(f"模板「{name}」不是可用的 Word .docx 文件：{exc}",
+                            hint="请用 Word 另存为 .docx，然后运行 automator lint") from exc
+    try:
         tpl.render(context, jinja_env=_ENV)
-        tpl.save(out)
+        _save(tpl, out, name)
     except UndefinedError as exc:
         var = _missing_name(exc)
         raise TemplateError(
@@ -322,7 +338,8 @@ def render_document(template: Path, context: dict[str, Any], out: Path | IO[byte
     except JinjaTemplateError as exc:
         raise TemplateError(f"模板「{name}」无法填充：{exc}{_where(exc)}",
                             hint="运行 automator lint 检查模板") from exc
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, PackageNotFoundError, KeyError,
+            ValueError) as exc:
         raise TemplateError(f"模板「{name}」不是可用的 Word .docx 文件：{exc}",
                             hint="请用 Word 另存为 .docx，然后运行 automator lint") from exc
     except etree.XMLSyntaxError as exc:

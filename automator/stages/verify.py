@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -72,7 +73,7 @@ def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) 
     expected = expected or {}
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
+    except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError) as exc:
         return [f"输出文件无法作为 .docx 打开：{exc}"]
     problems: list[str] = []
     texts: list[tuple[str, str]] = []   # (part label, paragraph or cell text)
@@ -91,7 +92,7 @@ def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) 
             except etree.XMLSyntaxError as exc:
                 problems.append(f"{name} 不是有效的 XML：{exc}")
                 continue
-            except (OSError, zipfile.BadZipFile, EOFError) as exc:
+            except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error) as exc:
                 problems.append(f"{name} 无法读取：{exc}")
                 continue
             if name == "word/document.xml":
