@@ -93,7 +93,7 @@ def test_values_typed_as_text_and_english_labels(root: Path, make_workbook) -> N
 
 
 @pytest.mark.parametrize("client,folder", [
-    ("CON", "_CON"), ("..", "未命名"), ("客户/部门:A*?", "客户_部门_A__"), ("aux.txt", "_aux.txt"),
+    ("CON", "_CON"), ("..", "未填客户"), ("客户/部门:A*?", "客户_部门_A__"), ("aux.txt", "_aux.txt"),
     ("某某（上海）", "某某(上海)"), ("广" * 300, "广" * 66)])
 def test_unsafe_client_names_stay_inside_outbox(root: Path, make_workbook, client: str, folder: str) -> None:  # type: ignore[no-untyped-def]
     make_workbook(root / "inbox", "agenda", fields={"client": client})

@@ -50,7 +50,7 @@ def template_version(path: Path) -> str:
 def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: Result, tmp: Path,
                   *, source_name: str) -> Staged:
     from automator.report import summary
-    from automator.stages.render import build_context, render_document
+    from automator.stages.render import build_context, expected_values, render_document
     from automator.stages.verify import verify_docx
 
     staged = Staged(checks=checks, summary=summary(checks))
@@ -65,7 +65,7 @@ def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: R
         render_document(template, context, out)
         result.seconds["render"] = (dt.datetime.now() - start).total_seconds()
         start = dt.datetime.now()
-        problems = verify_docx(out)
+        problems = verify_docx(out, expected_values(context, template=template))
         result.seconds["verify"] = (dt.datetime.now() - start).total_seconds()
         if problems:
             finding = Finding("verify", Severity.ERROR, "生成的 Word 文档未通过复核：" + "；".join(problems), ())
@@ -161,8 +161,7 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
         prior = ledger.seen(sha)
         if prior is not None:  # another worker archived the same bytes a moment ago
             return duplicate(ctx, claim, result, prior, in_transaction=True)
-        for stale in claims.placed_before_crash(claim):
-            stale.unlink(missing_ok=True)  # half-placed by a killed process, never committed
+        clear_stale(ctx, claim)
         stem = route.base_name(read.doc, read.rule)
         doc_key = _doc_key(read)
         if result.errors:
@@ -189,22 +188,29 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
             plan.pop("marked", None)
         result.outputs = [settings.rel(p) for p in plan.values()]
         claim.note_placing(list(plan.values()))
-        report = _write_report(plan["report"], read, staged, result, source_name, result.outputs,
-                               staged.docx.parent if staged.docx else claim.dir)
-        if staged.docx is not None:
-            route.place(staged.docx, plan["docx"], move=True)
-        if "marked" in plan and staged.marked is not None:
-            route.place(staged.marked, plan["marked"], move=True)
-        route.place(report, plan["report"], move=True)
-        if "reason" in plan:
-            route.write_new(plan["reason"], _reason_text(result, source_name).encode("utf-8"))
-        route.place(claim.file, plan["source"], move=not claim.copied)
-        ledger.record(in_transaction=True, sha256=sha, input=claim.origin, status=result.status,
-                      doc_type=read.rule.key, client=result.client, doc_key=doc_key, version=version,
-                      outputs=result.outputs, findings=[f.to_json() for f in result.findings],
-                      rule_version=ctx.ruleset.versions[read.rule.key], template_version=staged.template_version,
-                      explain=_explain(ctx, read, folder, plan.get("docx", plan["report"]).name, staged),
-                      figures=figures(read.doc), changes=result.changes)
+        placed: list[Path] = []
+        try:
+            report = _write_report(plan["report"], read, staged, result, source_name, result.outputs,
+                                   staged.docx.parent if staged.docx else claim.dir)
+            if staged.docx is not None:
+                placed.append(route.place(staged.docx, plan["docx"], move=True))
+            if "marked" in plan and staged.marked is not None:
+                placed.append(route.place(staged.marked, plan["marked"], move=True))
+            placed.append(route.place(report, plan["report"], move=True))
+            if "reason" in plan:
+                placed.append(route.write_new(plan["reason"], _reason_text(result, source_name).encode("utf-8")))
+            # A copy, not a move: until the ledger row is committed the claim keeps the input,
+            # so a process killed at any point here leaves a claim the next start can redo.
+            placed.append(route.place(claim.file, plan["source"], move=False))
+            ledger.record(in_transaction=True, sha256=sha, input=claim.origin, status=result.status,
+                          doc_type=read.rule.key, client=result.client, doc_key=doc_key, version=version,
+                          outputs=result.outputs, findings=[f.to_json() for f in result.findings],
+                          rule_version=ctx.ruleset.versions[read.rule.key], template_version=staged.template_version,
+                          explain=_explain(ctx, read, folder, plan.get("docx", plan["report"]).name, staged),
+                          figures=figures(read.doc), changes=result.changes)
+        except BaseException:
+            _unplace(placed)  # a write failed (disk full): leave no half-filed document
+            raise
     claim.finish()
     return result
 
@@ -226,20 +232,62 @@ def reject(ctx: Context, claim: claims.Claim, result: Result) -> Result:
     name = Path(claim.origin).name
     stem = Path(name).stem if Path(name).suffix else name
     suffix = Path(name).suffix
-    stem, _ = route.free_stem(settings.rejected, route.safe_name(stem), (suffix, ".原因.txt"))
-    source = settings.rejected / f"{stem}{suffix}"
-    reason = settings.rejected / f"{stem}.原因.txt"
-    route.place(claim.file, source, move=not claim.copied)
-    route.write_new(reason, _reason_text(result, name).encode("utf-8"))
-    result.outputs = [settings.rel(source), settings.rel(reason)]
-    try:
-        sha = content_hash_safe(source)
-        ctx.open_ledger().record(sha256=sha, input=claim.origin, status="rejected", doc_type=result.doc_type,
-                                 client=result.client, outputs=result.outputs,
-                                 findings=[f.to_json() for f in result.findings], reason=result.reason)
-    finally:
-        claim.finish()
+    ledger = ctx.open_ledger()
+    with ledger.transaction():  # the free name, the placement and the row cannot interleave between workers
+        clear_stale(ctx, claim)
+        stem, _ = route.free_stem(settings.rejected, route.safe_name(stem), (suffix, ".原因.txt"))
+        source = settings.rejected / f"{stem}{suffix}"
+        reason = settings.rejected / f"{stem}.原因.txt"
+        claim.note_placing([source, reason])
+        placed: list[Path] = []
+        try:
+            # the claim keeps the input until the row is committed (see commit)
+            placed.append(route.place(claim.file, source, move=False))
+            placed.append(route.write_new(reason, _reason_text(result, name).encode("utf-8")))
+            result.outputs = [settings.rel(source), settings.rel(reason)]
+            ledger.record(in_transaction=True, sha256=content_hash_safe(source), input=claim.origin,
+                          status="rejected", doc_type=result.doc_type, client=result.client,
+                          outputs=result.outputs, findings=[f.to_json() for f in result.findings],
+                          reason=result.reason)
+        except BaseException:
+            _unplace(placed)
+            raise
+    claim.finish()
     return result
+
+
+def _unplace(paths: list[Path]) -> None:
+    """Remove the outputs a run placed before it failed, short of its ledger row."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def clear_stale(ctx: Context, claim: claims.Claim) -> None:
+    """Undo what a killed process had started to place for this claim: its temporary files, and
+    outputs no ledger row owns (a name another document has taken since is left alone)."""
+    ledger = ctx.open_ledger()
+    for stale in claims.placed_before_crash(claim):
+        route.discard_temporaries(stale)
+        if stale.exists() and ledger.owner_of(ctx.settings.rel(stale)) is None:
+            stale.unlink(missing_ok=True)
+
+
+def committed_before_crash(ctx: Context, claim: claims.Claim) -> Result | None:
+    """A recovered claim whose run was killed after its ledger row was committed (while
+    cleaning up): the result as recorded, so it is not processed, or recorded, twice."""
+    placed = claims.placed_before_crash(claim)
+    if not placed:
+        return None
+    entry = ctx.open_ledger().owner_of(ctx.settings.rel(placed[-1]))
+    if entry is None or entry.input != claim.origin or set(entry.outputs) != {ctx.settings.rel(p) for p in placed}:
+        return None
+    for path in placed:
+        route.discard_temporaries(path)
+    claim.finish()
+    findings = [Finding(f["check"], Severity(f["severity"]), f["message"], tuple(f.get("cells", ())))
+                for f in entry.findings]
+    return Result(input=entry.input, status=entry.status, doc_type=entry.doc_type, client=entry.client,
+                  outputs=entry.outputs, findings=findings, reason=entry.reason, version=entry.version)
 
 
 def content_hash_safe(path: Path) -> str:
