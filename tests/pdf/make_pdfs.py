@@ -254,7 +254,7 @@ def render(spec: PdfSpec, path: Path, *, encrypt: str | None = None) -> Path:
 
 def scan_of(pdf: Path, out: Path) -> Path:
     """What a scanner makes of `pdf`: its first page as a picture, no text layer."""
-    png = out.with_suffix("")
+    png = pdf.with_name(f"{pdf.stem}-scan")  # beside the source, not in the folder `out` lands in
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(png)],
                    check=True, timeout=60)
     c = canvas.Canvas(str(out), pagesize=A4)

@@ -1,0 +1,40 @@
+"""`automator run` on vendor PDFs dropped into inbox/: filed under 报价, sent to review with the
+wrong figures named by page and position, or rejected with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_json, tree
+from make_pdfs import invoice_spec, quote_spec, render, scan_of
+
+FOLDER = "outbox/星河乳业(上海)有限公司/2026/报价"
+
+
+def by_input(out: dict) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {Path(r["input"]).name: r for r in out["results"]}
+
+
+def test_quotes_and_invoices_through_the_pipeline(root: Path, tmp_path: Path) -> None:
+    inbox = root / "inbox"
+    render(quote_spec(), inbox / "星辰报价.pdf")
+    render(invoice_spec(ruled=False), inbox / "星辰发票.pdf")
+    render(quote_spec(number="XC-2026-119", overrides={"subtotal": "¥134,100.00", "total": "¥142,140.00",
+                                                      "capital": "壹拾肆万贰仟壹佰肆拾元整"}), inbox / "错的报价.pdf")
+    scan_of(render(quote_spec(), tmp_path / "原件.pdf"), inbox / "扫描件.pdf")
+
+    code, out = run_json("run", root=root)
+    results = by_input(out)
+    assert code == 1
+    assert {k: r["status"] for k, r in results.items()} == {
+        "星辰报价.pdf": "archived", "星辰发票.pdf": "archived", "错的报价.pdf": "review", "扫描件.pdf": "rejected"}
+    assert results["星辰报价.pdf"]["doc_type"] == "quote" and results["星辰发票.pdf"]["doc_type"] == "invoice"
+    files = tree(root / "outbox")
+    assert f"{FOLDER[7:]}/2026-11-20_星辰影视制作有限公司_XC-2026-118.pdf" in files
+    assert f"{FOLDER[7:]}/2026-12-05_星辰影视制作有限公司_26312000000012345678.pdf" in files
+    # The wrong subtotal is named where it is printed; the tax and total built on it follow.
+    wrong = results["错的报价.pdf"]["findings"]
+    assert [(f["check"], f["cells"]) for f in wrong] == [
+        ("sum", ["p1!L13"]),
+        ("field_formula", ["p1!L14", "p1!L13"])]
+    assert "没有文字层" in results["扫描件.pdf"]["reason"]
