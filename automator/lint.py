@@ -40,7 +40,15 @@ MAIN_TYPES = {
     "application/vnd.ms-word.document.macroEnabled.main+xml": "启用宏的文档 (.docm)",
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml": "启用宏的模板 (.dotm)",
 }
-RESAVE = "请在 Word 或 WPS 中打开，另存为「Word 文档 (*.docx)」"
+RESAVE = "请另存为 Word .docx（在 Word 或 WPS 中：文件 → 另存为 →「Word 文档 (*.docx)」）"
+TRACKED = "模板中有未接受的修订；请先接受所有修订（审阅 → 接受 → 接受所有修订），再保存"
+LOOKALIKE = "标签括号写错了（全角括号或括号之间有空格），不会被替换；请改用半角 {{ }} 或 {% %}，括号之间不要空格"
+UNCLOSED = "标签没有在同一段落内结束（中间有回车或缺少结束括号）；请把整个标签放在同一段落里"
+SPLIT = "标签中间夹着{}，填充时会被删掉或破坏文档；请删掉整个标签后重新输入（不要分段、不要插入域或修订）"
+NO_OPENER = "没有对应的开始标签（多余的结束标签，或开始标签被删掉了）"
+DUNDER = "模板不能访问以下划线开头的属性（安全限制）；请删掉它"
+FONTS = ("默认样式没有设置中文字体（w:eastAsia）或中文语言（zh-CN），在部分 Word/WPS 中中文会显示成日文字体；"
+         "请在「正文」样式中设置中文字体（如宋体）")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
 _LOOKALIKE = re.compile(r"[{｛]\s*[{｛%％]|[%％}｝]\s*[}｝]")
@@ -210,8 +218,7 @@ def _tracked_changes(parts: dict[str, Any], units: list[_Unit]) -> list[LintProb
         found = next(root.iter(f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"), None)
         if found is not None:
             unit = next((u for u in units if u.part == label and (u.p is found or found in u.p.iter())), None)
-            problems.append(LintProblem(unit.where if unit else label, "",
-                                        "模板中有未接受的修订；请先接受所有修订（审阅 → 接受 → 接受所有修订），再保存"))
+            problems.append(LintProblem(unit.where if unit else label, "", TRACKED))
     return problems
 
 
@@ -224,13 +231,11 @@ def _text_checks(units: list[_Unit]) -> list[LintProblem]:
             start = bad[0].start()
             closer = re.compile(r"[%％}｝]\s*[}｝]").search(unit.text, bad[0].end())
             snippet = unit.text[start:closer.end() if closer else bad[0].end()].strip()
-            problems.append(LintProblem(unit.where, snippet[:40],
-                                        "标签括号写错了（全角括号或中间有空格），不会被替换；请用半角 {{ }} 或 {% %}，括号之间不要空格"))
+            problems.append(LintProblem(unit.where, snippet[:40], LOOKALIKE))
             continue
         stripped = _TAG.sub("", unit.text)
         if re.search(r"\{\{|\{%|%\}|\}\}", stripped):
-            problems.append(LintProblem(unit.where, unit.text.strip()[:40],
-                                        "标签没有在同一段落内结束（中间有回车或缺少结束括号）；请把整个标签放在同一段落里"))
+            problems.append(LintProblem(unit.where, unit.text.strip()[:40], UNCLOSED))
     return problems
 
 
@@ -256,8 +261,7 @@ def _split_checks(units: list[_Unit]) -> list[LintProblem]:
             if elements:
                 what = "、".join(sorted({_NAMES.get(e, e) for e in elements}))
                 tag = re.sub(r"<[^>]*>", "", span)[:40]
-                problems.append(LintProblem(unit.where, tag,
-                                            f"标签中间夹着{what}，填充时会被删掉或破坏文档；请删掉整个标签后重新输入（不要分段、不要插入域或修订）"))
+                problems.append(LintProblem(unit.where, tag, SPLIT.format(what)))
     return problems
 
 
@@ -270,18 +274,25 @@ def _block_checks(units: list[_Unit]) -> list[LintProblem]:
             tags = [t for t in _TAG.findall(unit.text) if t.startswith("{%")]
             prefixed = [t for t in tags if _BLOCK.match(t) and _BLOCK.match(t).group(1)]
             if sum(1 for t in prefixed if _BLOCK.match(t).group(1) == "p") > 1:
-                problems.append(LintProblem(unit.where, unit.text.strip()[:40], "一个段落里只能有一个 {%p %} 标签"))
+                problems.append(LintProblem(unit.where, unit.text.strip()[:40],
+                                            "一个段落里只能有一个 {%p %} 标签"))
             for tag in tags:
                 match = _BLOCK.match(tag)
                 if not match:
                     continue
                 prefix, word = match.group(1) or "", match.group(2)
                 if prefix in ("tr", "tc") and next(unit.p.iterancestors(f"{W}{prefix}"), None) is None:
-                    problems.append(LintProblem(unit.where, tag, f"{{%{prefix} %}} 标签必须放在表格{'行' if prefix == 'tr' else '单元格'}里"))
+                    place = "行" if prefix == "tr" else "单元格"
+                    problems.append(LintProblem(unit.where, tag, f"{{%{prefix} %}} 标签必须放在表格{place}里"))
                 problems += _pair(stack, prefix, word, unit.where, tag)
         for prefix, word, where, tag in stack:
-            problems.append(LintProblem(where, tag, f"没有对应的结束标签「{{%{prefix + ' ' if prefix else ' '}end{word} %}}」"))
+            problems.append(LintProblem(where, tag, f"没有对应的结束标签「{_tag(prefix, 'end' + word)}」"))
     return problems
+
+
+def _tag(prefix: str, word: str) -> str:
+    """How a block tag should be written: `{%tr endfor %}`, `{% endif %}`."""
+    return f"{{%{prefix} {word} %}}" if prefix else f"{{% {word} %}}"
 
 
 def _pair(stack: list[tuple[str, str, str, str]], prefix: str, word: str, where: str,
@@ -293,11 +304,11 @@ def _pair(stack: list[tuple[str, str, str, str]], prefix: str, word: str, where:
     if not closing and word not in _MIDDLES:
         return []
     if not stack:
-        return [LintProblem(where, tag, "没有对应的开始标签（多余的结束标签，或开始标签被删掉了）")]
+        return [LintProblem(where, tag, NO_OPENER)]
     top_prefix, top_word, top_where, top_tag = stack[-1]
     if closing:
         stack.pop()
-    want = f"{{%{top_prefix + ' ' if top_prefix else ' '}{'end' + top_word if closing else word} %}}"
+    want = _tag(top_prefix, "end" + top_word if closing else word)
     if (closing and word[3:] != top_word) or prefix != top_prefix:
         return [LintProblem(where, tag, f"与{top_where}的「{top_tag}」不配对，这里应为「{want}」")]
     return []
@@ -331,21 +342,24 @@ def _locate(units: list[_Unit], part: str, snippet: str) -> _Unit | None:
     return None
 
 
-def _syntax(sources: dict[str, str], units: list[_Unit], env: Any) -> tuple[dict[str, Any], list[LintProblem]]:
+def _syntax(sources: dict[str, str], units: list[_Unit],
+            env: Any) -> tuple[dict[str, Any], list[LintProblem]]:
     trees, problems = {}, []
     for part, source in sources.items():
         try:
             trees[part] = env.parse(source)
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
-            line = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]) if exc.lineno and exc.lineno <= len(lines) else ""
+            found = exc.lineno and exc.lineno <= len(lines)
+            line = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]) if found else ""
             hint = ("缺少结束标签（endfor / endif）" if "end of template" in exc.message
                     else "多余的结束标签或拼错的标签" if "unknown tag" in exc.message
                     else "标签内容不是有效的表达式")
             unit = _locate(units, part, line)
             bad_char = re.search(r"unexpected char '(.)'", exc.message or "")
             tags = _TAG.findall(unit.text) if unit else []
-            tag = next((t for t in tags if bad_char and bad_char.group(1) in t), tags[0] if tags else line.strip())
+            fallback = tags[0] if tags else line.strip()
+            tag = next((t for t in tags if bad_char and bad_char.group(1) in t), fallback)
             problems.append(LintProblem(unit.where if unit else part, tag[:60],
                                         f"模板语法错误：{hint}（{_AT.sub('', exc.message or '')}）"))
     return trees, problems
@@ -357,15 +371,15 @@ def _unsafe(trees: dict[str, Any], units: list[_Unit]) -> list[LintProblem]:
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
             name = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
             if isinstance(name, str) and name.startswith("_"):
-                problems.append(LintProblem(_find_tag(units, part, name, attr=True), name,
-                                            "模板不能访问以下划线开头的属性（安全限制）；请删掉它"))
+                problems.append(LintProblem(_find_tag(units, part, name, attr=True), name, DUNDER))
     return problems
 
 
 def _find_tag(units: list[_Unit], part: str | None, token: str, *, attr: bool = False) -> str:
     """Where the first tag using `token` (a name, or with `attr` an attribute: `.x` / `['x']`) is."""
     word = re.escape(token)
-    pattern = re.compile(rf"(?:\.\s*{word}(?!\w)|\[\s*['\"]{word}['\"])" if attr else rf"(?<![\w.]){word}(?!\w)")
+    pattern = re.compile(rf"(?:\.\s*{word}(?!\w)|\[\s*['\"]{word}['\"])" if attr
+                         else rf"(?<![\w.]){word}(?!\w)")
     for unit in units:
         if part is not None and unit.part != part:
             continue
@@ -375,7 +389,8 @@ def _find_tag(units: list[_Unit], part: str | None, token: str, *, attr: bool = 
 
 
 def _targets(node: Any) -> set[str]:
-    return {n.name for n in node.find_all(nodes.Name)} | ({node.name} if isinstance(node, nodes.Name) else set())
+    own = {node.name} if isinstance(node, nodes.Name) else set()
+    return own | {n.name for n in node.find_all(nodes.Name)}
 
 
 def _references(tree: Any) -> tuple[set[str], list[tuple[str, str]]]:
@@ -437,22 +452,27 @@ def _provided(rule: Rule, ruleset: RuleSet | None) -> dict[str, set[str] | None]
 
 def _variables(trees: dict[str, Any], units: list[_Unit], rule: Rule,
                ruleset: RuleSet | None) -> list[LintProblem]:
+    from automator.stages.render import environment
+
     provided = _provided(rule, ruleset)
+    builtins = set(environment().globals) | {"loop"}   # range, dict, namespace…
     problems, used = [], set()
     for part, tree in trees.items():
         names, pairs = _references(tree)
         used |= names
-        for name in sorted(names - provided.keys() - {"loop"}):
-            problems.append(LintProblem(_find_tag(units, part, name), name,
-                                        f"变量「{name}」不是规则「{rule.zh}」中的字段或表格；请改成规则里的名称，或先在 rules/{rule.key}.yaml 中添加"))
+        for name in sorted(names - provided.keys() - builtins):
+            problems.append(LintProblem(
+                _find_tag(units, part, name), name,
+                f"变量「{name}」不是规则「{rule.zh}」中的字段或表格；"
+                f"请改成规则里的名称，或先在 rules/{rule.key}.yaml 中添加"))
         for owner, attr in pairs:
-            if owner not in provided:
-                continue  # an unknown name, reported above
-            attrs = provided[owner]
-            if attrs is not None and attr not in attrs:
-                table = owner.removesuffix("[]")
-                problems.append(LintProblem(_find_tag(units, part, attr, attr=True), f"{table}.{attr}" if owner.endswith("[]") else f"{owner}.{attr}",
-                                            f"「{table}」没有「{attr}」这一项；可用的有：{'、'.join(sorted(attrs)) or '（无）'}"))
+            attrs = provided.get(owner)
+            if owner not in provided or attrs is None or attr in attrs:
+                continue  # unknown owner (reported above), a plain string, or fine
+            shown = owner.removesuffix("[]")
+            problems.append(LintProblem(
+                _find_tag(units, part, attr, attr=True), f"{shown}.{attr}",
+                f"「{shown}」没有「{attr}」这一项；可用的有：{'、'.join(sorted(attrs)) or '（无）'}"))
     for spec in [*rule.fields, *rule.tables]:
         if spec.required and spec.key not in used:
             problems.append(LintProblem("模板", f"{{{{ {spec.key} }}}}",
@@ -473,10 +493,10 @@ def _font_warnings(path: Path) -> list[LintProblem]:
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     fonts = defaults.find(f"{W}rFonts") if defaults is not None else None
     lang = defaults.find(f"{W}lang") if defaults is not None else None
-    if fonts is not None and fonts.get(f"{W}eastAsia") and lang is not None and lang.get(f"{W}eastAsia") == "zh-CN":
+    if fonts is not None and fonts.get(f"{W}eastAsia") and lang is not None \
+            and lang.get(f"{W}eastAsia") == "zh-CN":
         return []
-    return [LintProblem("样式", "", "默认样式没有设置中文字体（w:eastAsia）或中文语言（zh-CN），在部分 Word/WPS 中中文会显示成日文字体；"
-                        "请在「正文」样式中设置中文字体（如宋体）", severity="warning")]
+    return [LintProblem("样式", "", FONTS, severity="warning")]
 
 
 def _trial_render(path: Path, rule: Rule, ruleset: RuleSet) -> list[LintProblem]:
@@ -526,7 +546,8 @@ def lint_template(path: Path, rule: Rule | None = None, ruleset: RuleSet | None 
     problems += [LintProblem("页面设置", "", f"{message}；请在「布局 → 纸张大小」中选 A4")
                  for message in page_problems(parts["正文"])]
     problems += _font_warnings(Path(path))
-    if trial and rule is not None and ruleset is not None and not any(p.severity == "error" for p in problems):
+    clean = not any(p.severity == "error" for p in problems)
+    if trial and clean and rule is not None and ruleset is not None:
         problems += _trial_render(Path(path), rule, ruleset)
     return problems
 
