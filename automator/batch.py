@@ -65,7 +65,9 @@ def workers_for(count: int) -> int:
 
 def recover(ctx: Context) -> list[Result]:
     """Finish what a killed process had claimed and not completed."""
-    return [process_claim(ctx, c) for c in claims.abandoned(ctx.settings)]
+    from automator.stages.file import committed_before_crash
+
+    return [committed_before_crash(ctx, c) or process_claim(ctx, c) for c in claims.abandoned(ctx.settings)]
 
 
 def run_many(ctx: Context, paths: Iterable[Path], *, jobs: int | None = None) -> Iterator[Result]:

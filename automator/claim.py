@@ -46,12 +46,25 @@ class Claim:
         (self.dir / PLACING).write_text(json.dumps([str(p) for p in outputs], ensure_ascii=False), "utf-8")
 
 
-def _new_dir(settings: Settings) -> Path:
+def _fresh(settings: Settings) -> Path:
     settings.processing.mkdir(parents=True, exist_ok=True)
-    path = settings.processing / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    path.mkdir()
+    return settings.processing / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def _own(path: Path) -> None:
     (path / OWNER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
                                           "at": time.time()}), "utf-8")
+
+
+def _new_dir(settings: Settings) -> Path:
+    # Made under a hidden name and renamed, so a recovering process never sees a claim
+    # folder without its owner (and takes it for abandoned).
+    draft = settings.processing / f".new-{uuid.uuid4().hex}"
+    settings.processing.mkdir(parents=True, exist_ok=True)
+    draft.mkdir()
+    _own(draft)
+    path = _fresh(settings)
+    os.rename(draft, path)
     return path
 
 
@@ -102,6 +115,8 @@ def abandoned(settings: Settings) -> list[Claim]:
         return []
     out = []
     for folder in sorted(settings.processing.iterdir()):
+        if folder.name.startswith(".new-") and time.time() - _mtime(folder) > 3600:
+            shutil.rmtree(folder, ignore_errors=True)  # a claim folder a killed process never finished making
         if not folder.is_dir() or folder.name.startswith("."):
             continue
         try:
@@ -110,14 +125,12 @@ def abandoned(settings: Settings) -> list[Claim]:
             owner = {}
         if owner and _alive(owner):
             continue
-        mine = _new_dir(settings)
+        mine = _fresh(settings)
         try:
-            os.rmdir(mine)
-            os.rename(folder, mine)  # the re-claim
+            os.rename(folder, mine)  # the re-claim: only one recovering process wins it
         except OSError:
             continue
-        (mine / OWNER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
-                                              "at": time.time()}), "utf-8")
+        _own(mine)
         files = [p for p in mine.iterdir() if p.name not in (ORIGIN, OWNER, PLACING)]
         if not files:
             shutil.rmtree(mine, ignore_errors=True)
@@ -126,6 +139,13 @@ def abandoned(settings: Settings) -> list[Claim]:
         source = settings.root / origin if origin.startswith("inbox/") else None
         out.append(Claim(mine, files[0], origin, source, copied=source is None))
     return out
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return time.time()
 
 
 def placed_before_crash(claim: Claim) -> list[Path]:

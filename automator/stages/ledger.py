@@ -166,6 +166,13 @@ class Ledger:
             return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
         return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
 
+    def owner_of(self, output: str) -> Entry | None:
+        """The entry that lists `output` (a root-relative path) among its outputs, if any."""
+        escaped = dumps(output).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = self._entries("SELECT * FROM inputs WHERE outputs LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1",
+                              (f"%{escaped}%",))
+        return found[0] if found else None
+
     def find_input(self, name: str) -> list[Entry]:
         """Entries whose input path or any output ends with `name` (for `automator explain`)."""
         like = f"%{name}"

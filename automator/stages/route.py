@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -65,6 +66,17 @@ def free_stem(folder: Path, stem: str, suffixes: tuple[str, ...], start: int = 1
 
 def _tmp(folder: Path, name: str) -> Path:
     return folder / f".{uuid.uuid4().hex[:8]}.{name[-40:]}.tmp"
+
+
+def discard_temporaries(dest: Path) -> None:
+    """Remove the temporary files a killed process left while placing `dest` (see `_tmp`)."""
+    pattern = re.compile(r"\.[0-9a-f]{8}\." + re.escape(dest.name[-40:]) + r"\.tmp")
+    try:
+        names = [p for p in dest.parent.iterdir() if pattern.fullmatch(p.name)]
+    except OSError:
+        return
+    for path in names:
+        path.unlink(missing_ok=True)
 
 
 def place(src: Path, dest: Path, *, move: bool) -> Path:
