@@ -51,8 +51,10 @@ def approvals_from(source: Approvals | None) -> Iterator[None]:
 _KIND = {"creative_brief": "创意简报", "media_brief": "媒介简报"}
 _TITLE_FIELDS = ("project", "campaign", "title")
 _DATE_FIELDS = ("brief_date", "doc_date")
-_SUFFIX = re.compile(r"(有限责任公司|股份有限公司|有限公司|分公司|公司|集团|工作室|co\.?,?ltd\.?|ltd\.?|inc\.?|llc|gmbh)+$")
-_TRADE = re.compile(r"(影视制作|文化传播|文化传媒|信息技术|制作|影视|传媒|文化|传播|广告|科技|网络|设计|策划|营销|印务|印刷|媒体)+$")
+_SUFFIX = re.compile(r"(有限责任公司|股份有限公司|有限公司|分公司|公司|集团|工作室"
+                     r"|co\.?,?ltd\.?|ltd\.?|inc\.?|llc|gmbh)+$")
+_TRADE = re.compile(r"(影视制作|文化传播|文化传媒|信息技术|制作|影视|传媒|文化|传播|广告|科技|网络|设计|策划"
+                    r"|营销|印务|印刷|媒体)+$")
 
 
 def _norm(text: Any) -> str:

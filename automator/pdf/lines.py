@@ -77,7 +77,7 @@ def build_lines(chars: list[Char], page: int) -> list[TextLine]:
                 continue
         rows.append([c])
     lines = []
-    for i, row in enumerate(rows, 1):
+    for row in rows:
         row.sort(key=lambda c: c.x0)
         size = max(c.size for c in row)
         tokens = _tokens(row, size)

@@ -26,8 +26,8 @@ from automator.rules.model import FieldSpec, TableSpec
 TOTAL_WORDS = tuple(norm(w) for w in (
     "价税合计", "合计", "总计", "小计", "税额合计", "税额", "税金", "增值税", "大写", "金额大写", "人民币大写",
     "总金额", "总价", "Total", "Subtotal", "Sub-total", "Grand total", "Tax", "VAT", "Amount due"))
-_FOOTER = re.compile(r"^(第\s*\d+\s*页.*|.*共\s*\d+\s*页|page\s*\d+(\s*(of|/)\s*\d+)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+)$",
-                     re.I)
+_FOOTER = re.compile(r"^(第\s*\d+\s*页.*|.*共\s*\d+\s*页|page\s*\d+(\s*(of|/)\s*\d+)?"
+                     r"|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+)$", re.I)
 _NUMERIC = {"money", "number", "int"}
 
 
