@@ -38,3 +38,24 @@ def test_quotes_and_invoices_through_the_pipeline(root: Path, tmp_path: Path) ->
         ("sum", ["p1!L13"]),
         ("field_formula", ["p1!L14", "p1!L13"])]
     assert "没有文字层" in results["扫描件.pdf"]["reason"]
+
+
+def test_an_invoice_above_the_archived_brief_goes_to_review(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from make_pdfs import QLine
+
+    # The client approved a brief whose TVC line names this vendor: 180,000.00.
+    make_workbook(root / "inbox", "creative_brief",
+                  rows={"deliverables": {0: {"spec": "星辰影视拍摄，1920×1080，含 6 秒剪辑版"}}})
+    assert run_json("run", root=root)[1]["results"][0]["status"] == "archived"
+    render(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal(180000))]), root / "inbox" / "超额发票.pdf")
+    render(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal(160000))], number="26312000000012345679"),
+           root / "inbox" / "正常发票.pdf")
+    code, out = run_json("run", root=root)
+    results = by_input(out)
+    assert results["正常发票.pdf"]["status"] == "archived"
+    over = results["超额发票.pdf"]
+    assert over["status"] == "review"
+    assert [f["check"] for f in over["findings"]] == ["approved"]
+    assert "超出客户已批准的金额 180,000.00" in over["findings"][0]["message"]
