@@ -66,6 +66,8 @@ def parse_money(raw: Any) -> Decimal:
     if len(text) > 2 and text[0] in "(（" and text[-1] in ")）":
         negative, text = True, text[1:-1]
     multiplier = Decimal(1)
+    if re.fullmatch(r"[^,.]*\d{1,3}(?:\.\d{3})+,\d{1,2}\D*", text):
+        text = text.replace(".", "").replace(",", ".")  # 1.234,56: a European decimal comma
     body = _MONEY_NOISE.sub("", text)
     body = _MONEY_NOISE.sub("", body)  # "RMB 1.28万元": prefix and suffix both
     if body.endswith("万"):

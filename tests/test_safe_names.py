@@ -19,3 +19,15 @@ def test_safe_name(raw: object, expected: str) -> None:
 def test_long_names_are_cut_on_a_character_boundary() -> None:
     name = safe_name("广" * 300)
     assert len(name.encode("utf-8")) <= 200 and name == "广" * 66
+
+
+def test_a_blank_field_leaves_no_dangling_separator(ruleset) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from automator.job import Document, Value
+    from automator.stages.route import base_name
+
+    rule = ruleset.rules["quote"]
+    doc = Document(source=None, fields={"doc_date": Value("doc_date", None, dt.date(2026, 11, 20)),  # type: ignore[arg-type]
+                                        "vendor": Value("vendor", None, "星辰影视")})
+    assert base_name(doc, rule) == "2026-11-20_星辰影视"

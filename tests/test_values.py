@@ -78,3 +78,7 @@ def test_blank_is_not_a_problem() -> None:
 def test_unreadable_money_names_the_value() -> None:
     value, problem = parse_value("十二万", "money")
     assert value is None and "十二万" in (problem or "")
+
+
+def test_a_european_decimal_comma_is_not_misread() -> None:
+    assert parse_value("1.234,56", "money") == (Decimal("1234.56"), None)

@@ -198,7 +198,7 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
                 placed.append(route.place(staged.marked, plan["marked"], move=True))
             placed.append(route.place(report, plan["report"], move=True))
             if "reason" in plan:
-                placed.append(route.write_new(plan["reason"], _reason_text(result, source_name).encode("utf-8")))
+                placed.append(route.write_new(plan["reason"], _reason_text(result, source_name, marked="marked" in plan).encode("utf-8")))
             # A copy, not a move: until the ledger row is committed the claim keeps the input,
             # so a process killed at any point here leaves a claim the next start can redo.
             placed.append(route.place(claim.file, plan["source"], move=False))
@@ -215,15 +215,17 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
     return result
 
 
-def _reason_text(result: Result, source_name: str) -> str:
+def _reason_text(result: Result, source_name: str, *, marked: bool = False) -> str:
     lines = [f"文件：{source_name}", f"结果：{'待复核' if result.status == 'review' else '已拒收'}", ""]
     if result.reason:
         lines += [f"原因：{result.reason}", *( [f"怎么办：{result.hint}"] if result.hint else [])]
     for f in result.findings:
         where = f"（{'、'.join(f.cells)}）" if f.cells else ""
         lines.append(f"- [{'错误' if f.severity == Severity.ERROR else '提醒'}] {f.message}{where}")
-    if result.status == "review":
+    if result.status == "review" and marked:
         lines += ["", "请打开「标注」工作簿，改正标红的单元格后，把改好的工作簿重新放入 inbox。"]
+    elif result.status == "review":
+        lines += ["", "请核对以上位置的数字；如供应商单据有误，请对方重开后把新文件放入 inbox。"]
     return "\n".join(lines) + "\n"
 
 

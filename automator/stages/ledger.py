@@ -180,9 +180,21 @@ class Ledger:
                              (like, f'%{name}"%'))
 
     def documents(self, client: str, doc_types: list[str]) -> list[dict[str, Any]]:
-        """Figures of the archived documents of one client (newest version first)."""
+        """Figures of the archived documents of one client (newest version first).
+
+        The client matches as its archive folder does: 某某（上海） and 某某(上海 ) are one client.
+        """
+        from automator.safe_names import safe_name
+
         marks = ",".join("?" for _ in doc_types)
-        entries = self._entries(f"SELECT * FROM inputs WHERE client=? AND status='archived' AND doc_type IN ({marks}) "
-                                "ORDER BY id DESC", (client, *doc_types))
+        wanted = safe_name(client).casefold()
+        names = [row[0] for row in self._retry(lambda: self.db.execute(
+            f"SELECT DISTINCT client FROM inputs WHERE status='archived' AND doc_type IN ({marks})",
+            tuple(doc_types)).fetchall()) if row[0] and safe_name(row[0]).casefold() == wanted]
+        if not names:
+            return []
+        entries = self._entries(
+            f"SELECT * FROM inputs WHERE client IN ({','.join('?' for _ in names)}) AND status='archived' "
+            f"AND doc_type IN ({marks}) ORDER BY id DESC", (*names, *doc_types))
         return [{"doc_type": e.doc_type, "input": e.input, "outputs": e.outputs, "version": e.version,
                  **e.figures} for e in entries]

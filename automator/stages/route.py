@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import os
 import re
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -45,7 +46,9 @@ def archive_folder(settings: Settings, doc: Document, rule: Rule) -> Path:
 def base_name(doc: Document, rule: Rule) -> str:
     values = {key: _display(doc.value(key)) for key in (f.key for f in rule.fields)}
     values.update(doc_type=rule.key, doc_zh=rule.zh, doc_en=rule.en)
-    return safe_name(rule.output_name.format_map(values), fallback=rule.zh)
+    # A blank field leaves its separator behind ("2026-11-20_星辰_"): fold those away.
+    name = re.sub(r"([_\-])[_\-]+", r"\1", rule.output_name.format_map(values)).strip("_- ")
+    return safe_name(name, fallback=rule.zh)
 
 
 def _inside(parent: Path, child: Path) -> None:
