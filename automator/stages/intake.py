@@ -34,9 +34,11 @@ def _ole_kind(path: Path) -> str:
 
         with path.open("rb") as fh:
             office = msoffcrypto.OfficeFile(fh)
+            # msoffcrypto names legacy formats "xls97", "doc97", "ppt97"; OOXML is "ooxml".
+            legacy = {"xls": "xls", "doc": "doc", "ppt": "ppt"}.get(getattr(office, "format", "")[:3], "ole")
             if office.is_encrypted():
-                return "encrypted"
-            return {"xls": "xls", "doc": "doc", "ppt": "ppt"}.get(getattr(office, "format", ""), "ole")
+                return "encrypted" if getattr(office, "format", "") == "ooxml" else "encrypted-legacy"
+            return legacy
     except Exception:  # noqa: BLE001 - msoffcrypto raises many types for odd containers
         return "ole"
 
@@ -79,7 +81,9 @@ def _zip_kind(path: Path) -> str:
 _SAVE_AS = "请在 Excel 或 WPS 中打开，另存为「Excel 工作簿 (.xlsx)」后重新放入"
 _REASONS = {
     "encrypted": ("文件设置了打开密码（已加密），无法读取", "请去掉密码（文件 → 信息 → 保护工作簿 → 用密码加密，清空）后另存再放入"),
-    "xls": ("这是旧版 Excel 97-2003 工作簿（.xls），不支持", _SAVE_AS),
+    "encrypted-legacy": ("这是设置了打开密码的旧版 Office 文件（.xls/.doc 97-2003），无法读取",
+                         "请去掉密码，并另存为「Excel 工作簿 (.xlsx)」后重新放入"),
+    "xls": ("这是旧版 Excel 97-2003 或 WPS 工作簿（.xls/.et），不支持", _SAVE_AS),
     "ole": ("这是旧版 Office 二进制文件（.xls/.et/.doc），不支持", _SAVE_AS),
     "doc": ("这是 Word 97-2003 文档（.doc），不是工作簿", "请用文档类型对应的 Excel 工作簿填写"),
     "ppt": ("这是 PowerPoint 文件，不是工作簿", "请用文档类型对应的 Excel 工作簿填写"),

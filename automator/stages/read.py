@@ -10,10 +10,13 @@ parts outside `xl/`, missing shared strings) are read by calamine alone.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import logging
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,15 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence a library's chatter: openpyxl warns about odd producers' parts and even print()s
+    ("0 is out of range" for a bad style index), which would corrupt `run --json` on stdout."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Every non-empty cell of every sheet. Raises InputError for what cannot be read."""
     try:
@@ -85,8 +97,7 @@ def _read_openpyxl(path: Path) -> RawWorkbook | None:
 
     # A file object: openpyxl then ignores the (possibly odd) extension. Its UserWarnings about
     # odd producers' parts would reach the user's console; what matters is caught below.
-    with path.open("rb") as fh, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with path.open("rb") as fh, _quiet():
         wb = openpyxl.load_workbook(fh, data_only=False, read_only=False, keep_links=False)
     try:
         if not wb.worksheets:
@@ -155,7 +166,8 @@ def _fill_cached(book: RawWorkbook, formulas: list[tuple[str, RawCell]]) -> None
     try:
         from automator.stages import formulas as engine
 
-        computed = engine.evaluate(book.path, [CellRef(s, c.coord) for s, c in missing])
+        with _quiet():
+            computed = engine.evaluate(book.path, [CellRef(s, c.coord) for s, c in missing])
     except ImportError:
         pass
     except Exception as exc:  # noqa: BLE001 - an evaluator failure leaves the cells marked
