@@ -102,7 +102,16 @@ def _alive(owner: dict[str, object]) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not zombie(pid)
+
+
+def zombie(pid: int) -> bool:
+    """A killed process not yet reaped still answers kill(pid, 0); Linux shows it as state Z."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].startswith("Z")
 
 
 def abandoned(settings: Settings) -> list[Claim]:

@@ -302,3 +302,45 @@ def check_rules(root: Path | None) -> None:
         click.echo(f"  ✓ {rule.zh}（{key}）：{len(rule.fields)} 个字段，{len(rule.tables)} 个表格，"
                    f"{len(rule.checks)} 项检查，模板 {rule.template or '（无）'}")
     click.echo("规则和模板均无问题。")
+
+
+@main.command()
+@root_option
+@click.option("--polling", is_flag=True, help="轮询文件夹，而不用系统文件事件（网络共享盘 SMB/NFS 必须用）")
+@click.option("--interval", type=click.FloatRange(0.1, 600), default=1.0, show_default=True,
+              help="轮询间隔（秒）；也是检查收件箱和观察线程是否正常的间隔")
+@click.option("--settle", type=click.FloatRange(0.05, 60), default=0.5, show_default=True,
+              help="文件大小和修改时间须保持不变多少秒才算写完")
+@click.option("--rescan", type=click.FloatRange(1, 3600), default=30.0, show_default=True,
+              help="每隔多少秒全面复查一次收件箱（补上丢失的事件）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="处理进程数（默认：CPU 核数）")
+@friendly
+def watch(root: Path | None, polling: bool, interval: float, settle: float, rescan: float,
+          jobs: int | None) -> None:
+    """持续监视 inbox/（含子文件夹）：文件一放进来就检查、生成并归档，直到 Ctrl+C 或 SIGTERM。"""
+    from automator.watch.service import Options
+    from automator.watch.service import watch as run_watch
+
+    settings = _settings(root)
+    _logs(settings)
+    run_watch(settings, Options(polling=polling, interval=interval, settle=settle, rescan=rescan, jobs=jobs),
+              echo=click.echo)
+
+
+@main.command()
+@root_option
+@json_option
+@click.option("-n", "--limit", type=click.IntRange(1, 1000), default=10, help="显示最近多少条结果")
+@friendly
+def status(root: Path | None, as_json: bool, limit: int) -> None:
+    """监视服务是否在运行、收件箱里在等什么、正在处理什么、最近的结果。未运行时退出码为 1。"""
+    from automator.watch.status import gather, lines
+
+    settings = _settings(root)
+    state = gather(settings, limit=limit)
+    if as_json:
+        click.echo(json.dumps(state.to_json(), ensure_ascii=False))
+    else:
+        for line in lines(state, settings):
+            click.echo(line)
+    sys.exit(Exit.OK if state.running else Exit.ATTENTION)

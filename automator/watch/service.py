@@ -1,0 +1,422 @@
+"""`automator watch`: the long-running service.
+
+One loop in the main thread owns all state. Its inputs are a queue fed by
+the observer thread (file events, probe echoes) and by finished work; on
+each turn it:
+
+- notes event paths in the settle `Tracker`, and hands the files that are
+  finished to a process pool (one worker per core), a few at a time, so a
+  burst uses every core and a stop request never waits for a long queue;
+- every `rescan` seconds walks the whole inbox (lost events, files dropped
+  while the watcher was down), finishes abandoned claims (a watcher killed
+  with -9, here or on another machine), and sends a probe through the
+  observer;
+- every `interval` seconds checks the inbox is there and readable and the
+  observer threads alive, restarting the observer when needed; a missing
+  inbox is reported once and never taken for deleted files;
+- every two seconds rewrites its status file for `automator status`.
+
+Claims (an atomic rename into processing/) make two watchers on one share
+safe; the ledger's content hash makes a repeated file a duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import multiprocessing
+import os
+import queue
+import signal
+import socket
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automator.batch import waiting
+from automator.result import Result
+from automator.settings import Settings
+from automator.watch import heartbeat, observe, worker
+from automator.watch.settle import PATIENCE, SETTLE, Tracker
+
+log = logging.getLogger("automator.watch")
+STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
+MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
+RETRY_FIRST, RETRY_MAX = 10.0, 600.0  # back-off for files put back after a write failure
+PRELOAD = ["automator.watch.worker", "automator.pipeline", "automator.stages.read", "automator.stages.render"]
+
+
+@dataclass
+class Options:
+    polling: bool = False
+    interval: float = 1.0    # polling period, and how often the inbox and observer are checked
+    settle: float = SETTLE
+    rescan: float = 30.0     # full inbox walk + abandoned-claim recovery
+    jobs: int | None = None  # worker processes (default: one per core)
+    patience: float = PATIENCE
+
+
+def describe(result: Result) -> str:
+    """One line per document: status, file, where it went, finding count."""
+    where = result.outputs[0] if result.outputs else "-"
+    line = f"{result.status} {STATUS_ZH.get(result.status, '')} {result.input} → {where} 问题 {len(result.findings)}"
+    if result.status in ("rejected", "retry") and result.reason:
+        line += f"：{result.reason}"
+    return line
+
+
+class _Relay(logging.Handler):
+    """Log records from workers, re-emitted here; a repeated warning is written once an hour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.recent: dict[tuple[str, str], float] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING:
+            key, now = (record.name, record.getMessage()), time.monotonic()
+            if now - self.recent.get(key, -3600.0) < 3600.0:
+                return
+            self.recent[key] = now
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+class Watcher:
+    def __init__(self, settings: Settings, options: Options, *, echo: Callable[[str], None] | None = None) -> None:
+        self.settings = settings
+        self.opt = options
+        self.echo = echo or (lambda line: None)
+        self.items: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.tracker = Tracker(settle=options.settle, patience=options.patience)
+        self.jobs = options.jobs or os.cpu_count() or 1
+        self.ready: deque[Path] = deque()
+        self.queued: set[Path] = set()  # the paths in `ready`
+        self.inflight: dict[Future[Any], str] = {}
+        self.recheck: set[Path] = set()
+        self.attempts: dict[Path, int] = {}
+        self.stopping = False
+        self.observer: Any = None
+        self.kind = "polling" if options.polling else "native"
+        self.inbox_id: tuple[int, int] | None = None
+        self.inbox_down: str | None = None
+        self.probe = observe.Probe(settings.inbox, deadline=max(5.0, 3 * options.interval + 5.0))
+        self.handler = observe.Handler(self.items, self.probe.name)
+        self.started = time.time()
+        self.restarts = 0
+        self.counts: dict[str, int] = {}
+        self.recent: deque[dict[str, Any]] = deque(maxlen=20)
+        self.status_path = heartbeat.own_file(settings)
+        self.pool: ProcessPoolExecutor | None = None
+        self.last_event = 0.0
+
+    # -- start and stop ------------------------------------------------------------------
+
+    def run(self) -> None:
+        from automator.pipeline import load_context
+
+        heartbeat.clear_dead(self.settings)
+        self._beat("starting")
+        mp = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                                         else "spawn")
+        if mp.get_start_method() == "forkserver":
+            mp.set_forkserver_preload(PRELOAD)
+        log_queue = mp.Queue()
+        logging.getLogger("watchdog").addFilter(lambda r: "thread is inactive" not in r.getMessage())  # a dead emitter
+        listener = logging.handlers.QueueListener(log_queue, _Relay())
+        listener.start()
+        self.pool_args = (mp, log_queue)
+        previous = self._signals()
+        try:
+            self._new_pool()
+            self._submit_recovery()  # workers start (and finish abandoned claims) while the templates are checked
+            load_context(self.settings)  # rules and templates checked once: a broken one stops here, named
+            self._health(time.monotonic(), starting=True)
+            self._rescan(time.monotonic())
+            self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{self.jobs} 个处理进程，"
+                      f"每 {self.opt.rescan:g} 秒全面复查）。按 Ctrl+C 停止。")
+            log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self._mode(), self.jobs,
+                     self.opt.settle)
+            self._loop()
+        finally:
+            self._shutdown()
+            listener.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _signals(self) -> dict[int, Any]:
+        def stop(signum: int, _frame: Any) -> None:
+            if self.stopping:
+                os._exit(130)  # asked twice: leave now; unfinished claims are finished at next start
+            self.stopping = True  # only a flag: the loop wakes every 50 ms (a queue lock here could deadlock)
+
+        previous = {}
+        for name in ("SIGINT", "SIGTERM", "SIGBREAK", "SIGHUP"):
+            if hasattr(signal, name):
+                sig = getattr(signal, name)
+                previous[sig] = signal.signal(sig, stop)
+        return previous
+
+    def _shutdown(self) -> None:
+        self.echo("正在停止：等手头的文件处理完……")
+        if self.observer is not None:
+            observe.stop(self.observer)
+        self.probe.remove()
+        for future in list(self.inflight):
+            if future.cancel():
+                self.inflight.pop(future)
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        for future in list(self.inflight):
+            self._done(future)
+        self._beat("stopped")
+        self.status_path.unlink(missing_ok=True)
+        log.info("watch stopped: pid %s", os.getpid())
+        self.echo("已停止。")
+
+    def _new_pool(self) -> None:
+        mp, log_queue = self.pool_args
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=worker.init,
+                                        initargs=(str(self.settings.root), log_queue, os.getpid()),
+                                        max_tasks_per_child=500)
+
+    def _mode(self) -> str:
+        if self.kind == "polling":
+            return f"轮询，每 {self.opt.interval:g} 秒"
+        return f"系统文件事件（{self.kind}）"
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        now = time.monotonic()
+        next_health, next_rescan, next_beat = now + self.opt.interval, now + self.opt.rescan, now
+        while not self.stopping:
+            try:
+                item = self.items.get(timeout=0.05)
+                self._handle(item)
+                while True:
+                    self._handle(self.items.get_nowait())
+            except queue.Empty:
+                pass
+            now = time.monotonic()
+            if now >= next_health:
+                self._health(now)
+                next_health = now + self.opt.interval
+            if now >= next_rescan:
+                self._rescan(now)
+                next_rescan = now + self.opt.rescan
+            self._feed(now)
+            if now >= next_beat:
+                self._beat("watching")
+                next_beat = now + heartbeat.BEAT
+
+    def _handle(self, item: tuple[str, Any]) -> None:
+        kind, value = item
+        now = time.monotonic()
+        if kind == "file":
+            self.last_event = now
+            if value not in self.queued:
+                self.tracker.note(value, now)
+        elif kind == "dir":
+            self.last_event = now
+            for path in waiting_under(value):
+                self.tracker.note(path, now)
+        elif kind == "probe":
+            self.probe.seen()
+        elif kind == "done":
+            self._done(value)
+
+    def _feed(self, now: float) -> None:
+        for path, reason in self.tracker.notices():
+            log.info("%s 暂不处理：%s", self.settings.rel(path), reason)
+        busy = set(self.inflight.values())
+        for path in self.tracker.due(now):
+            if str(path) in busy:
+                self.recheck.add(path)  # a new file under the name being processed: look again after
+            elif path not in self.queued:
+                self.ready.append(path)
+                self.queued.add(path)
+        while self.ready and len(self.inflight) < 2 * self.jobs and not self.stopping:
+            path = self.ready.popleft()
+            self.queued.discard(path)
+            self._submit(worker.process, str(path), label=str(path))
+
+    def _submit(self, fn: Callable[..., Any], *args: Any, label: str) -> None:
+        assert self.pool is not None
+        try:
+            future = self.pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self._pool_broke()
+            future = self.pool.submit(fn, *args)
+        self.inflight[future] = label
+        future.add_done_callback(lambda f: self.items.put(("done", f)))
+
+    def _submit_recovery(self) -> None:
+        self._submit(worker.recover, label="<recover>")
+
+    # -- results -------------------------------------------------------------------------
+
+    def _done(self, future: Future[Any]) -> None:
+        label = self.inflight.pop(future, None)
+        if label is None:
+            return
+        try:
+            outcome = future.result()
+        except BrokenProcessPool:
+            log.error("一个处理进程意外退出，重新启动进程池；它手上的文件会在下次复查时完成")
+            self._pool_broke()
+            if label != "<recover>":
+                self.tracker.note(Path(label), time.monotonic())
+            return
+        except Exception as exc:  # noqa: BLE001 - a worker bug must not stop the service; it is logged
+            log.error("处理 %s 时出错：%s", label, exc)
+            return
+        if isinstance(outcome, list):  # recovered claims
+            for result in outcome:
+                self._report(result, recovered=True)
+            return
+        path = Path(outcome.path)
+        if path in self.recheck:
+            self.recheck.discard(path)
+            self.tracker.note(path, time.monotonic())
+        if outcome.error is not None:
+            self._back_off(path, f"无法取走文件：{outcome.error}", first=2.0)
+        elif outcome.result is not None:
+            if outcome.result.status == "retry":
+                self._back_off(path, outcome.result.reason or "", first=RETRY_FIRST)
+            else:
+                self.attempts.pop(path, None)
+            self._report(outcome.result)
+
+    def _back_off(self, path: Path, reason: str, *, first: float) -> None:
+        tries = self.attempts.get(path, 0) + 1
+        self.attempts[path] = tries
+        delay = min(RETRY_MAX, first * 2 ** (tries - 1))
+        now = time.monotonic()
+        self.tracker.hold(path, now + delay, now)
+        if tries == 1:
+            log.warning("%s 暂时无法处理（%s），将在 %.0f 秒后重试，之后间隔逐步加长（最长 %.0f 分钟）",
+                        self.settings.rel(path), reason, delay, RETRY_MAX / 60)
+
+    def _report(self, result: Result, *, recovered: bool = False) -> None:
+        if result.status == "retry" and self.attempts.get(self.settings.root / result.input, 0) > 1:
+            log.debug("%s", describe(result))
+            return
+        line = describe(result) + ("（上次中断后完成）" if recovered else "")
+        log.info("%s", line)
+        self.counts[result.status] = self.counts.get(result.status, 0) + 1
+        self.recent.appendleft({"at": time.strftime("%Y-%m-%d %H:%M:%S"), "input": result.input,
+                                "status": result.status, "output": result.outputs[0] if result.outputs else None,
+                                "findings": len(result.findings)})
+        mark = MARK.get(result.status, "?")
+        where = f" → {result.outputs[0]}" if result.outputs and result.status != "duplicate" else ""
+        tail = f"（{len(result.findings)} 个问题）" if result.findings else ""
+        reason = f"：{result.reason}" if result.status in ("rejected", "retry", "duplicate") and result.reason else ""
+        self.echo(f"{time.strftime('%H:%M:%S')} {mark} {STATUS_ZH.get(result.status, result.status)} "
+                  f"{result.input}{where}{tail}{reason}")
+
+    def _pool_broke(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        for future, label in list(self.inflight.items()):
+            if label != "<recover>" and not future.done():
+                self.tracker.note(Path(label), time.monotonic())
+        self.inflight.clear()
+        self._new_pool()
+
+    # -- health and rescans --------------------------------------------------------------
+
+    def _health(self, now: float, *, starting: bool = False) -> None:
+        problem = observe.inbox_problem(self.settings.inbox)
+        if problem is not None:
+            if self.inbox_down is None:
+                log.error("收件箱 %s 无法访问（%s）。共享盘可能已断开：这不会被当作文件被删除，服务继续运行，"
+                          "每 %g 秒检查一次，恢复后自动继续。", self.settings.inbox, problem, self.opt.interval)
+                self.inbox_down = problem
+                if self.observer is not None:
+                    observe.stop(self.observer)
+                    self.observer = None
+                self._beat("inbox-missing")
+            return
+        if self.inbox_down is not None:
+            log.warning("收件箱 %s 已恢复，继续监视", self.settings.inbox)
+            self.inbox_down = None
+            self._restart_observer(now)
+            return
+        if starting or self.observer is None:
+            self._restart_observer(now, rescan=False)
+            return
+        why = None
+        if not observe.alive(self.observer):
+            why = "观察线程已停止"
+        elif self.kind != "polling" and observe.identity(self.settings.inbox) != self.inbox_id:
+            why = "收件箱文件夹被删除后重建"
+        elif self.probe.overdue(now):
+            why = f"探测文件 {self.probe.deadline:g} 秒内没有事件返回"
+        if why is not None:
+            log.warning("%s，重新启动观察线程并全面复查收件箱", why)
+            self.restarts += 1
+            self._restart_observer(now)
+
+    def _restart_observer(self, now: float, *, rescan: bool = True) -> None:
+        if self.observer is not None:
+            observe.stop(self.observer)
+        self.probe.sent = None
+        self.probe.remove()
+        try:
+            self.observer, self.kind = observe.start(self.settings.inbox, self.handler, polling=self.opt.polling,
+                                                     interval=self.opt.interval)
+        except OSError as exc:
+            self.observer = None  # tried again at the next health check
+            log.error("无法监视收件箱 %s：%s", self.settings.inbox, exc.strerror or exc)
+            return
+        self.inbox_id = observe.identity(self.settings.inbox)
+        if rescan:
+            self._rescan(now)
+
+    def _rescan(self, now: float) -> None:
+        if self.inbox_down is not None:
+            return
+        busy = set(self.inflight.values())
+        for path in waiting(self.settings):
+            if path not in self.queued and str(path) not in busy:
+                self.tracker.note(path, now)
+        if not self.stopping and "<recover>" not in busy:
+            self._submit_recovery()
+        if self.observer is not None:
+            self.probe.send(now)
+
+    # -- status --------------------------------------------------------------------------
+
+    def _beat(self, state: str) -> None:
+        heartbeat.write(self.status_path, {
+            "state": state, "pid": os.getpid(), "host": socket.gethostname(), "root": str(self.settings.root),
+            "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
+            "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
+            "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
+            "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if p != "<recover>"),
+            "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
+                                                     for p, why in list(self.tracker.waiting().items())[:50]},
+            "counts": self.counts, "recent": list(self.recent)})
+
+
+def waiting_under(folder: Path) -> list[Path]:
+    """Files inside a folder that appeared in the inbox in one go (moved or copied in)."""
+    from automator.batch import ignored
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath) / f for f in filenames if not ignored(Path(f))]
+    return found
+
+
+def watch(settings: Settings, options: Options | None = None, *, echo: Callable[[str], None] | None = None) -> None:
+    """Run the watcher until SIGINT/SIGTERM."""
+    Watcher(settings, options or Options(), echo=echo).run()

@@ -1,0 +1,142 @@
+"""`automator status`: is a watcher running, what waits, what is in hand, what happened last.
+
+Read-only: it looks at the watchers' status files, the inbox, processing/
+and the ledger, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from automator.batch import waiting
+from automator.claim import ORIGIN, OWNER
+from automator.settings import Settings
+from automator.watch import heartbeat
+from automator.watch.observe import inbox_problem
+from automator.watch.settle import OPEN_IN_OFFICE, open_in_office
+
+STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
+MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
+
+
+@dataclass
+class Status:
+    watchers: list[dict[str, Any]] = field(default_factory=list)
+    inbox_problem: str | None = None
+    waiting: list[dict[str, str]] = field(default_factory=list)
+    processing: list[dict[str, Any]] = field(default_factory=list)
+    recent: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def running(self) -> bool:
+        return any(w["alive"] for w in self.watchers)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"running": self.running, "watchers": self.watchers, "inbox_problem": self.inbox_problem,
+                "waiting": self.waiting, "processing": self.processing, "recent": self.recent}
+
+
+def gather(settings: Settings, *, limit: int = 10) -> Status:
+    status = Status()
+    reasons: dict[str, str] = {}
+    for seen in heartbeat.read_all(settings):
+        data = seen.data
+        reasons.update(data.get("settling", {}))
+        status.watchers.append({"alive": seen.alive, "host": data.get("host"), "pid": data.get("pid"),
+                                "state": data.get("state"), "mode": data.get("mode"),
+                                "started": _when(data.get("started")), "heartbeat_age": round(seen.age, 1),
+                                "workers": data.get("workers"), "inbox_problem": data.get("inbox_problem"),
+                                "observer_restarts": data.get("observer_restarts", 0),
+                                "counts": data.get("counts", {}), "in_hand": data.get("in_hand", [])})
+    status.inbox_problem = inbox_problem(settings.inbox)
+    for path in waiting(settings):
+        rel = settings.rel(path)
+        reason = OPEN_IN_OFFICE if open_in_office(path) else reasons.get(rel, "等待处理")
+        status.waiting.append({"file": rel, "why": reason})
+    status.processing = _claims(settings)
+    status.recent = _recent(settings, limit)
+    return status
+
+
+def _when(epoch: Any) -> str | None:
+    if not epoch:
+        return None
+    return dt.datetime.fromtimestamp(float(epoch)).isoformat(sep=" ", timespec="seconds")
+
+
+def _claims(settings: Settings) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    try:
+        folders = sorted(p for p in settings.processing.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return out
+    now = time.time()
+    for folder in folders:
+        try:
+            owner = json.loads((folder / OWNER).read_text("utf-8"))
+        except (OSError, ValueError):
+            owner = {}
+        try:
+            origin = (folder / ORIGIN).read_text("utf-8")
+        except OSError:
+            origin = next((p.name for p in folder.iterdir() if p.name not in (ORIGIN, OWNER)), "?")
+        pid = int(owner.get("pid", 0))
+        same_host = owner.get("host") == heartbeat.socket.gethostname()
+        out.append({"claim": settings.rel(folder), "file": origin, "host": owner.get("host"), "pid": pid,
+                    "seconds": round(now - float(owner.get("at", now)), 1),
+                    "owner_alive": heartbeat.pid_alive(pid) if same_host else None})
+    return out
+
+
+def _recent(settings: Settings, limit: int) -> list[dict[str, Any]]:
+    if not settings.ledger.exists():
+        return []
+    from automator.stages.ledger import Ledger
+
+    with Ledger(settings.ledger) as ledger:
+        entries = ledger.recent(limit)
+    return [{"at": e.at, "input": e.input, "status": e.status, "output": e.outputs[0] if e.outputs else None,
+             "findings": len(e.findings), "reason": e.reason} for e in entries]
+
+
+def lines(status: Status, settings: Settings) -> list[str]:
+    """The human report, in Chinese."""
+    out = []
+    alive = [w for w in status.watchers if w["alive"]]
+    if alive:
+        for w in alive:
+            done = "，".join(f"{STATUS_ZH.get(k, k)} {n}" for k, n in w["counts"].items()) or "尚未处理文件"
+            out.append(f"监视服务：运行中 — {w['host']} 进程 {w['pid']}，{w['started']} 启动，"
+                       f"{_mode(w)}，{w['workers']} 个处理进程，心跳 {w['heartbeat_age']:.0f} 秒前；本次：{done}")
+            if w["inbox_problem"]:
+                out.append(f"  ⚠ 它报告收件箱无法访问：{w['inbox_problem']}（恢复后会自动继续）")
+            if w["observer_restarts"]:
+                out.append(f"  观察线程已自动重启 {w['observer_restarts']} 次")
+    else:
+        last = max((w for w in status.watchers), key=lambda w: -w["heartbeat_age"], default=None)
+        seen = f"（最后一次心跳在 {last['heartbeat_age']:.0f} 秒前，{last['host']} 进程 {last['pid']}）" if last else ""
+        out.append(f"监视服务：未运行{seen}。启动：automator watch --root {settings.root}")
+    if status.inbox_problem:
+        out.append(f"⚠ 收件箱 {settings.inbox} 无法访问：{status.inbox_problem}")
+    out.append(f"收件箱等待处理：{len(status.waiting)} 个")
+    out += [f"  {w['file']}（{w['why']}）" for w in status.waiting[:20]]
+    if len(status.waiting) > 20:
+        out.append(f"  ……另有 {len(status.waiting) - 20} 个")
+    out.append(f"正在处理（processing/）：{len(status.processing)} 个")
+    for c in status.processing[:20]:
+        owner = "" if c["owner_alive"] is not False else "，进程已不在：下次启动或复查时会自动完成"
+        out.append(f"  {c['file']}（{c['host']} 进程 {c['pid']}，{c['seconds']:.0f} 秒{owner}）")
+    out.append("最近结果：" if status.recent else "最近结果：还没有处理记录")
+    for r in status.recent:
+        where = f" → {r['output']}" if r["output"] else ""
+        out.append(f"  {r['at']} {MARK.get(r['status'], '?')} {STATUS_ZH.get(r['status'], r['status'])} "
+                   f"{r['input']}{where}  问题 {r['findings']}")
+    return out
+
+
+def _mode(w: dict[str, Any]) -> str:
+    return "轮询" if w.get("mode") == "polling" else "系统文件事件"
