@@ -14,8 +14,10 @@ import contextlib
 import datetime as dt
 import io
 import logging
+import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,14 @@ from automator.job import CellRef
 log = logging.getLogger(__name__)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_CELLS = 200_000  # an agency document has a few hundred cells
+# calamine allocates the whole rectangle from the first to the last cell of a sheet (32 bytes
+# each) and aborts the process when that fails: two cells at A1 and XFD1048576 ask for 550 GB.
+MAX_GRID = 2_000_000
+_NOT_CELLS = ("sharedstrings", "styles", "theme", "chart", "drawing", "comments", "docprops", "rels",
+              "[content_types]", "metadata", "pivot", "externallink", "calcchain", "customxml")
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s>/][^>]*>")
+_REF = re.compile(rb'\sr="([A-Za-z]{0,3})(\d*)"')
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 
 
 @dataclass
@@ -78,8 +88,107 @@ def _quiet() -> Iterator[None]:
         yield
 
 
+@dataclass
+class _Extent:
+    values: int = 0
+    first_row: int = 0
+    last_row: int = 0
+    first_col: int = 0
+    last_col: int = 0
+
+    @property
+    def grid(self) -> int:
+        # to_python(skip_empty_area=False) fills from A1, so the grid starts there too.
+        return self.last_row * self.last_col
+
+    @property
+    def corner(self) -> str:
+        return f"{get_column_letter(max(1, min(self.last_col, 18278)))}{self.last_row}"
+
+
+def _col_index(letters: bytes) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ch - 64
+    return index
+
+
+def _cell_parts(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The parts that may hold cells (any name: odd producers put sheets anywhere)."""
+    out = []
+    for info in zf.infolist():
+        name = info.filename.replace("\\", "/").lower()
+        if name.endswith(".xml") and not any(word in name for word in _NOT_CELLS):
+            out.append(info)
+    return out
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's XML in pieces that end at a `>`, so no tag is split between two."""
+    tail = b""
+    with zf.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            buf = tail + chunk
+            cut = buf.rfind(b">") + 1
+            tail = buf[cut:][-65536:]
+            yield buf[:cut]
+
+
+def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
+    """The cells that hold something, placed as calamine places them
+    (a row or cell without `r` follows the previous one; an empty `<c/>` only takes a place)."""
+    ext = _Extent()
+    row = col = 0
+    for buf in _chunks(zf, info):
+        for tag in _TAG.finditer(buf):
+            text = tag.group(0)
+            ref = _REF.search(text)
+            if tag.group(1) == b"row":
+                row, col = (int(ref.group(2)) if ref and ref.group(2) else row + 1), 0
+                continue
+            if ref and ref.group(1):
+                col = _col_index(ref.group(1))
+                row = int(ref.group(2)) if ref.group(2) else row
+            else:
+                col += 1
+            if text.endswith(b"/>"):
+                continue
+            row = max(row, 1)
+            if not ext.last_row:
+                ext.first_row = ext.last_row = row
+                ext.first_col = ext.last_col = col
+            ext.first_row, ext.last_row = min(ext.first_row, row), max(ext.last_row, row)
+            ext.first_col, ext.last_col = min(ext.first_col, col), max(ext.last_col, col)
+    return ext
+
+
+def _survey(path: Path) -> None:
+    """Refuse, before any reader loads it, a workbook too big for a document: too many cells
+    (openpyxl would take seconds and hundreds of MB to find out) or cells spread so far apart
+    that calamine's grid would exhaust memory. Costs about a millisecond on an agency workbook."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _cell_parts(zf)
+            values = sum(len(_VALUE.findall(buf)) for info in parts for buf in _chunks(zf, info))
+            if values > MAX_CELLS:
+                raise InputError(f"工作簿单元格过多（{values:,} 个，上限 {MAX_CELLS:,}），一份文档不应有这么多数据",
+                                 hint="请只保留本文档需要的行后另存", code="too-large")
+            for info in parts:
+                ext = _extent(zf, info)
+                if ext.grid > MAX_GRID:
+                    raise InputError(f"工作表的数据范围过大：最远的单元格在 {ext.corner}，"
+                                     f"整张表约 {ext.grid:,} 个格子，一份文档不应这么大",
+                                     hint="请在 Excel/WPS 中按 Ctrl+End 找到远处多余的单元格，删除那些行和列后另存",
+                                     code="too-large")
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
+        return  # damaged: the readers below say so in their own words
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Every non-empty cell of every sheet. Raises InputError for what cannot be read."""
+    _survey(path)
     try:
         book = _read_openpyxl(path)
     except InputError:
