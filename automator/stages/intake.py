@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from pathlib import Path
 
 from automator.errors import InputError
@@ -43,6 +44,23 @@ def _ole_kind(path: Path) -> str:
         return "ole"
 
 
+_DTD = (b"<!doctype", b"<!entity", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
+_PROLOG = 64 * 1024  # a DTD sits before the root element, in the first bytes of a part
+
+
+def _declares_entities(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """The first XML part that declares a DTD (entity bombs; Office never writes one), or None."""
+    for info in infos:
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        with zf.open(info) as fh:
+            head = fh.read(_PROLOG)
+        lowered = head.lower()
+        if any(marker in lowered for marker in _DTD[:2]) or any(marker in head for marker in _DTD[2:]):
+            return info.filename
+    return None
+
+
 def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
@@ -50,15 +68,20 @@ def _zip_kind(path: Path) -> str:
             names = {i.filename for i in infos}
             unpacked = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
-            sheets = sum(i.file_size for i in infos if "worksheets/" in i.filename)
+            sheets = sum(i.file_size for i in infos if "worksheets/" in i.filename.replace("\\", "/"))
             mimetype = zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError) as exc:
+            declares = _declares_entities(zf, infos) if unpacked <= MAX_UNPACKED else None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error) as exc:
         raise InputError("文件已损坏或不完整（不是有效的 zip/xlsx 压缩包），无法打开",
                          hint="请用 Excel 或 WPS 打开确认后重新另存为 .xlsx 再放入", code="damaged") from exc
     if unpacked > MAX_UNPACKED or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
         raise InputError(f"文件解压后过大（{unpacked / 1e6:.0f} MB，压缩比 {unpacked / packed:.0f}:1），"
                          f"超出上限 {MAX_UNPACKED // 1024 // 1024} MB，疑似压缩炸弹，已拒收",
                          hint="一份文档的工作簿不应这么大；请检查文件来源", code="too-large")
+    if declares:
+        raise InputError(f"文件内部的 {declares} 含有 XML 实体声明（<!DOCTYPE>/<!ENTITY>），"
+                         "Excel/WPS 保存的文件不会有这种内容，疑似 XML 炸弹，已拒收",
+                         hint="请用 Excel 或 WPS 打开后重新另存为 .xlsx；若文件来源不明，请勿打开", code="xml-entities")
     if sheets > MAX_SHEET_XML:
         raise InputError(f"工作表数据过大（解压后 {sheets / 1e6:.0f} MB，上限 {MAX_SHEET_XML // 1024 // 1024} MB），"
                          "一份文档不应有这么多行", hint="请只保留本文档需要的行后另存", code="too-large")
