@@ -7,6 +7,8 @@ and a trailing colon ignored). What cannot be placed is kept in
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.utils import get_column_letter
 
 from automator.errors import InputError
@@ -18,12 +20,18 @@ from automator.values import parse_value
 
 TOTAL_WORDS = {norm_label(x) for x in ("合计", "总计", "小计", "Total", "Totals", "Sum", "合計", "总额")}
 MAX_ROWS = 2000  # a table longer than this is not a document someone typed
+_EXTERNAL = re.compile(r"\[(?:\d+|[^\]]+\.xl\w*)\]", re.I)  # [1]Sheet1!A1, '[预算.xlsx]Sheet1'!B2
 
 
 def _value(spec: FieldSpec, cell: RawCell | None, sheet: RawSheet, book: RawWorkbook) -> Value:
     if cell is None:
         return Value(spec.key, None, None, None, spec.type)
     ref = sheet.ref(cell)
+    if cell.uncached and _EXTERNAL.search(cell.formula or ""):
+        # ='C:\\预算\\[2026.xlsx]Sheet1'!B2 or =[1]Sheet1!A1: the value lives in a file we never see
+        problem = (f"公式 {cell.formula} 引用了另一个工作簿（外部链接），文件里没有它的计算结果，无法核对；"
+                   "请把数值直接填入单元格，或在 Excel/WPS 中更新链接后保存")
+        return Value(spec.key, cell.formula, None, ref, spec.type, problem, cell.formula)
     if cell.uncached:
         problem = (f"公式 {cell.formula} 没有保存计算结果（文件可能由程序生成，未在 Excel/WPS 中保存过），"
                    "无法核对；请在 Excel/WPS 中打开并保存一次")

@@ -75,6 +75,15 @@ class RawWorkbook:
     reader: str = "openpyxl"
 
 
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(text: str) -> str:
+    """OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
+    `_x005F_` for a literal `_`). calamine decodes them; openpyxl leaves them as text."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -225,6 +234,8 @@ def _read_openpyxl(path: Path) -> RawWorkbook | None:
             # whole dimension, which some producers declare as A1:XFD1048576.
             for (row, col), cell in ws._cells.items():  # noqa: SLF001
                 value = cell.value
+                if isinstance(value, str) and "_x" in value:
+                    value = _unescape(value)
                 if _blank(value):
                     continue
                 total += 1

@@ -75,3 +75,22 @@ def leftovers(root: Path) -> list[str]:
 def log_text(root: Path) -> str:
     path = root / "automator.log"
     return path.read_text("utf-8", "replace") if path.exists() else ""
+
+
+_MEASURE = ("import resource, subprocess, sys, time\n"
+            "t = time.perf_counter()\n"
+            "code = subprocess.run(sys.argv[1:]).returncode\n"
+            "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "sys.stderr.write(f'\\nMEASURED {kb / 1024:.0f} {time.perf_counter() - t:.2f}\\n')\n"
+            "sys.exit(code)\n")
+
+
+def measured_run(root: Path, *paths: Path | str, timeout: float = 120) -> tuple[list[dict[str, Any]], float, float]:
+    """`run`, also returning the peak memory (MB, the largest process) and the wall time (s)."""
+    _, results, stderr = run(root, *paths, timeout=timeout, prefix=(sys.executable, "-c", _MEASURE))
+    mb, seconds = stderr.rsplit("MEASURED ", 1)[1].split()
+    return results, float(mb), float(seconds)
+
+
+def by_name(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {Path(r["input"]).name: r for r in results}
