@@ -97,8 +97,11 @@ def exit_code(results: list[Result]) -> Exit:
 @json_option
 @click.option("--dry-run", is_flag=True, help="只演练：检查并渲染，报告会去哪里，但不移动、不写入任何文件")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认：CPU 核数）")
+@click.option("--timings", type=click.Path(dir_okay=False, path_type=Path), default=None, hidden=True,
+              help="benchmark: write each result's per-stage seconds to this file, one JSON object a line")
 @friendly
-def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool, jobs: int | None) -> None:
+def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool, jobs: int | None,
+        timings: Path | None) -> None:
     """处理给定的文件（不给则处理 inbox/ 中等待的所有文件）一次。"""
     from automator.batch import recover, run_many, waiting
     from automator.pipeline import load_context
@@ -117,6 +120,9 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
             bar.update(1)
             if not as_json and not show_bar:
                 _echo_result(result)
+    if timings is not None:
+        timings.write_text("".join(json.dumps({"input": r.input, "status": r.status, "seconds": r.seconds},
+                                              ensure_ascii=False) + "\n" for r in results), "utf-8")
     if as_json:
         click.echo(json.dumps({"results": [r.to_json() for r in results]}, ensure_ascii=False, indent=None))
     else:

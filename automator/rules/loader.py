@@ -52,6 +52,13 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|fa
                               list("tTfF"))
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same resolvers on libyaml's parser: ten times faster, and start-up parses every rule file."""
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """Follow a pydantic error location through the YAML node tree to a line number."""
     line = node.start_mark.line + 1 if node is not None else None
@@ -79,7 +86,7 @@ def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None, bytes]:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=_Loader), raw
+        return yaml.load(text, Loader=_FastLoader), yaml.compose(text, Loader=_FastLoader), raw
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})",
                           hint="save the rule file as UTF-8") from exc

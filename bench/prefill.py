@@ -1,0 +1,67 @@
+"""An archive that already holds many documents: ledger rows and filed outputs.
+
+    python bench/prefill.py ROOT 10000
+
+Fills the ledger with `count` archived contact reports (rows shaped like the
+ones `automator run` writes: outputs, explain, figures as JSON) and puts their
+three files each (.docx, report, source) into the same client/year/category
+folders the benchmark's inputs are filed into, so routing and the ledger meet
+the worst case: big folders and a big table. Names never collide with the
+benchmark's own documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from automator.safe_names import safe_name  # noqa: E402
+from automator.stages.ledger import Ledger  # noqa: E402
+from make_inputs import CLIENTS, PEOPLE  # noqa: E402
+
+REPORT = "检查报告.md"
+
+
+def _row(i: int) -> tuple[str, ...]:
+    client = CLIENTS[i % len(CLIENTS)]
+    date = f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"
+    title = f"历史会议 {i + 1}"
+    stem = f"{date}_客户会议报告_{title}"
+    folder = f"outbox/{safe_name(client)}/2026/会议纪要"
+    outputs = [f"{folder}/{stem}.docx", f"{folder}/{stem}.{REPORT}", f"{folder}/{stem}.xlsx"]
+    figures = {"fields": {"client": client, "meeting_title": title, "meeting_date": f"{date}T14:00:00",
+                          "author": PEOPLE[i % len(PEOPLE)][0]},
+               "tables": {"attendees": [{"name": n, "company": client, "title": t} for n, t in PEOPLE[:4]],
+                          "budget": [{"item": "TVC 拍摄制作", "amount": str(1000 * (i % 300))}]},
+               "totals": {"budget": {"amount": str(1000 * (i % 300))}}}
+    explain = {"rule": "contact_report", "rule_zh": "客户会议报告", "how": "工作表「行动事项」", "client_cell": "基本信息!B2",
+               "folder": folder, "file": f"{stem}.docx", "template": "contact_report.docx", "summary": "检查全部通过"}
+    return (f"{date}T10:00:00", hashlib.sha256(f"prefill-{i}".encode()).hexdigest(), f"inbox/{stem}.xlsx",
+            "archived", "contact_report", client, f"contact_report|{client}|{title}|{date}", 1,
+            json.dumps(outputs, ensure_ascii=False), "[]", json.dumps(explain, ensure_ascii=False),
+            json.dumps(figures, ensure_ascii=False))
+
+
+def prefill_root(root: Path, count: int) -> None:
+    rows = [_row(i) for i in range(count)]
+    with Ledger(root / "ledger.sqlite") as ledger, ledger.transaction() as db:
+        db.executemany("INSERT INTO inputs (at, sha256, input, status, doc_type, client, doc_key, version, "
+                       "outputs, findings, explain, figures) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    for row in rows:
+        for rel in json.loads(row[8]):
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x")
+
+
+def main() -> None:
+    prefill_root(Path(sys.argv[1]), int(sys.argv[2]))
+
+
+if __name__ == "__main__":
+    main()
