@@ -96,22 +96,46 @@ def _alive(owner: dict[str, object]) -> bool:
     pid = int(owner.get("pid", 0))
     if pid == os.getpid():
         return False  # recovery runs at start-up, before this process claims anything
+    return pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Is process `pid` (on this machine) still running?"""
+    if pid <= 0:
+        return False
+    if os.name == "nt":
+        return _windows_alive(pid)  # os.kill(pid, 0) would send Ctrl+C (or terminate) there
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return not zombie(pid)
+    return not _zombie(pid)
 
 
-def zombie(pid: int) -> bool:
+def _zombie(pid: int) -> bool:
     """A killed process not yet reaped still answers kill(pid, 0); Linux shows it as state Z."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
     return stat[stat.rfind(")") + 2:].startswith("Z")
+
+
+def _windows_alive(pid: int) -> bool:
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return kernel32.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def abandoned(settings: Settings) -> list[Claim]:

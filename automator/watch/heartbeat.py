@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automator.claim import zombie
+from automator.claim import pid_alive
 from automator.settings import Settings
 
 FOLDER = "watchers"
@@ -51,18 +51,6 @@ class Seen:
     data: dict[str, Any]
     age: float      # seconds since its last heartbeat
     alive: bool
-
-
-def pid_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # os.kill(pid, 0) terminates on Windows; the heartbeat age decides there
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return not zombie(pid)
 
 
 def read_all(settings: Settings, now: float | None = None) -> list[Seen]:

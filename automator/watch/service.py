@@ -43,10 +43,9 @@ from automator.result import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
+from automator.watch.tell import Relay, console_line, describe
 
 log = logging.getLogger("automator.watch")
-STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
-MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
 RETRY_FIRST, RETRY_MAX = 10.0, 600.0  # back-off for files put back after a write failure
 PRELOAD = ["automator.watch.worker", "automator.pipeline", "automator.stages.read", "automator.stages.render"]
 
@@ -59,33 +58,6 @@ class Options:
     rescan: float = 30.0     # full inbox walk + abandoned-claim recovery
     jobs: int | None = None  # worker processes (default: one per core)
     patience: float = PATIENCE
-
-
-def describe(result: Result) -> str:
-    """One line per document: status, file, where it went, finding count."""
-    where = result.outputs[0] if result.outputs else "-"
-    line = f"{result.status} {STATUS_ZH.get(result.status, '')} {result.input} → {where} 问题 {len(result.findings)}"
-    if result.status in ("rejected", "retry") and result.reason:
-        line += f"：{result.reason}"
-    return line
-
-
-class _Relay(logging.Handler):
-    """Log records from workers, re-emitted here; a repeated warning is written once an hour."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.recent: dict[tuple[str, str], float] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING:
-            key, now = (record.name, record.getMessage()), time.monotonic()
-            if now - self.recent.get(key, -3600.0) < 3600.0:
-                return
-            self.recent[key] = now
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
 
 
 class Watcher:
@@ -128,8 +100,9 @@ class Watcher:
         if mp.get_start_method() == "forkserver":
             mp.set_forkserver_preload(PRELOAD)
         log_queue = mp.Queue()
-        logging.getLogger("watchdog").addFilter(lambda r: "thread is inactive" not in r.getMessage())  # a dead emitter
-        listener = logging.handlers.QueueListener(log_queue, _Relay())
+        logging.getLogger("watchdog.observers.inotify").addFilter(  # noise from an emitter being replaced
+            lambda r: "thread is inactive" not in r.getMessage())
+        listener = logging.handlers.QueueListener(log_queue, Relay())
         listener.start()
         self.pool_args = (mp, log_queue)
         previous = self._signals()
@@ -164,7 +137,8 @@ class Watcher:
         return previous
 
     def _shutdown(self) -> None:
-        self.echo("正在停止：等手头的文件处理完……")
+        if self.inflight:
+            self.echo("正在停止：等手头的文件处理完……")
         if self.observer is not None:
             observe.stop(self.observer)
         self.probe.remove()
@@ -314,12 +288,8 @@ class Watcher:
         self.recent.appendleft({"at": time.strftime("%Y-%m-%d %H:%M:%S"), "input": result.input,
                                 "status": result.status, "output": result.outputs[0] if result.outputs else None,
                                 "findings": len(result.findings)})
-        mark = MARK.get(result.status, "?")
-        where = f" → {result.outputs[0]}" if result.outputs and result.status != "duplicate" else ""
-        tail = f"（{len(result.findings)} 个问题）" if result.findings else ""
-        reason = f"：{result.reason}" if result.status in ("rejected", "retry", "duplicate") and result.reason else ""
-        self.echo(f"{time.strftime('%H:%M:%S')} {mark} {STATUS_ZH.get(result.status, result.status)} "
-                  f"{result.input}{where}{tail}{reason}")
+        if result.status != "retry":  # for a retry the warning from _back_off has said it on the console
+            self.echo(console_line(result))
 
     def _pool_broke(self) -> None:
         if self.pool is not None:

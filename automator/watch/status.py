@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from automator.batch import waiting
-from automator.claim import ORIGIN, OWNER
+from automator.claim import ORIGIN, OWNER, pid_alive
 from automator.settings import Settings
 from automator.watch import heartbeat
 from automator.watch.observe import inbox_problem
 from automator.watch.settle import OPEN_IN_OFFICE, open_in_office
-
-STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
-MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
+from automator.watch.tell import MARK, STATUS_ZH
 
 
 @dataclass
@@ -85,10 +84,10 @@ def _claims(settings: Settings) -> list[dict[str, Any]]:
         except OSError:
             origin = next((p.name for p in folder.iterdir() if p.name not in (ORIGIN, OWNER)), "?")
         pid = int(owner.get("pid", 0))
-        same_host = owner.get("host") == heartbeat.socket.gethostname()
+        same_host = owner.get("host") == socket.gethostname()
         out.append({"claim": settings.rel(folder), "file": origin, "host": owner.get("host"), "pid": pid,
                     "seconds": round(now - float(owner.get("at", now)), 1),
-                    "owner_alive": heartbeat.pid_alive(pid) if same_host else None})
+                    "owner_alive": pid_alive(pid) if same_host else None})
     return out
 
 

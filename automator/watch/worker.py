@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from automator.claim import pid_alive
 from automator.result import Result
-from automator.watch.heartbeat import pid_alive
 
 _ctx: Any = None
 
@@ -43,7 +43,7 @@ def init(root: str, log_queue: Any, watcher_pid: int) -> None:
     logger.addHandler(logging.handlers.QueueHandler(log_queue))
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    if os.name == "posix":  # on Windows os.kill(pid, 0) would terminate the process, not probe it
+    if os.name == "posix":  # on Windows a spawned worker ends when its pipe to the watcher breaks
         threading.Thread(target=_orphan_guard, args=(watcher_pid,), daemon=True, name="orphan-guard").start()
 
     from automator.pipeline import load_context

@@ -10,10 +10,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from watchkit import EXAMPLES, KEYS, NAMES, REPO, TITLE, Watch, env
+from watchkit import KEYS, REPO, TITLE, Watch, env
 
 from automator.rules import load_rules
 from automator.sample import write_workbook
+
+sys.path.insert(0, str(REPO / "tools"))
+from make_examples import EXAMPLES, NAMES  # noqa: E402
 
 
 @pytest.fixture(scope="session")

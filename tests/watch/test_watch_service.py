@@ -151,6 +151,30 @@ def test_an_inbox_that_goes_away_is_reported_and_files_in_the_new_one_are_proces
     assert "无法访问" in w.output()  # reported on the console too
 
 
+def test_a_file_that_cannot_be_filed_is_put_back_retried_with_back_off_and_logged_once(
+        root: Path, workbooks: list[Path]) -> None:
+    blocker = root / "outbox" / "星河乳业(上海)有限公司"
+    blocker.write_text("一个同名文件挡住了客户文件夹", "utf-8")  # like a full disk: the archive cannot be written
+    w = Watch(root, "native").ready()
+    try:
+        inputs = drop(workbooks[:1], root / "inbox")
+        log = root / "automator.log"
+        wait_until(lambda: "暂时无法处理" in log.read_text("utf-8"), "the failure to be logged")
+        time.sleep(4)  # several health checks and loop turns: no retry storm, no log flood
+        assert (root / "inbox" / workbooks[0].name).exists(), "the file was not put back in the inbox"
+        assert not archived(root)
+        blocker.unlink()  # space freed
+        wait_until(lambda: archived(root), "the retry after the back-off", timeout=40)
+        w.stop()
+    finally:
+        w.cleanup()
+    assert_archived_exactly_once(root, inputs)
+    text = log.read_text("utf-8")
+    assert text.count("暂时无法处理") == 1 and text.count("retry 稍后重试") == 1, text
+    console = w.output()
+    assert console.count("暂时无法处理") == 1 and "thread is inactive" not in console
+
+
 def _status(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "automator", "status", "--root", str(root)], env=env(),
                           capture_output=True, text=True, timeout=60)

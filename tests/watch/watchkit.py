@@ -23,10 +23,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
-
-
-
 TITLE = {"agenda": "meeting_title", "contact_report": "meeting_title", "creative_brief": "project",
          "media_brief": "campaign"}
 KEYS = list(TITLE)
