@@ -354,9 +354,13 @@ class Watcher:
         if self.inbox_down is not None:
             return
         busy = set(self.inflight.values())
-        for path in waiting(self.settings):
+        present = waiting(self.settings)
+        for path in present:
             if path not in self.queued and str(path) not in busy:
                 self.tracker.note(path, now)
+        if self.attempts:  # forget the back-off of files that are gone (removed by hand, filed)
+            keep = set(present) | {Path(p) for p in busy}
+            self.attempts = {p: n for p, n in self.attempts.items() if p in keep}
         if not self.stopping and "<recover>" not in busy:
             self._submit_recovery()
         if self.observer is not None:

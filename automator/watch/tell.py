@@ -44,6 +44,8 @@ class Relay(logging.Handler):
             key, now = (record.name, record.getMessage()), time.monotonic()
             if now - self.recent.get(key, -QUIET) < QUIET:
                 return
+            if len(self.recent) > 1000:  # a service runs for months: forget what is past its quiet hour
+                self.recent = {k: t for k, t in self.recent.items() if now - t < QUIET}
             self.recent[key] = now
         logger = logging.getLogger(record.name)
         if logger.isEnabledFor(record.levelno):
