@@ -52,6 +52,8 @@ def _number_from(raw: Any) -> Decimal | None:
             raise ValueError("数字无效（NaN/无穷大）")
         return Decimal(repr(raw))
     if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise ValueError("数字无效（NaN/无穷大）")
         return raw
     return None
 
@@ -247,7 +249,7 @@ def parse_time(raw: Any, epoch: dt.datetime = EXCEL_EPOCH) -> dt.time:
         return raw.time()
     if isinstance(raw, dt.time):
         return raw
-    if isinstance(raw, dt.timedelta) and raw < dt.timedelta(days=1):
+    if isinstance(raw, dt.timedelta) and dt.timedelta(0) <= raw < dt.timedelta(days=1):
         return (dt.datetime.min + raw).time()
     number = _number_from(raw)
     if number is not None:
