@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from watchkit import KEYS, REPO, TITLE, Watch, env
+from .watchkit import KEYS, REPO, TITLE, Watch, env
 
 from automator.rules import load_rules
 from automator.sample import write_workbook

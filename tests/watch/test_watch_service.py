@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from watchkit import POLL, Watch, archived, assert_archived_exactly_once, drop, env, ledger, wait_until
+from .watchkit import POLL, Watch, archived, assert_archived_exactly_once, drop, env, ledger, wait_until
 
 
 def test_a_file_written_slowly_is_processed_once_after_it_is_complete(

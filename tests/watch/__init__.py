@@ -1,0 +1,1 @@
+"""Tests of `automator watch` and `automator status` (issue 4)."""
