@@ -84,9 +84,13 @@ def discount(value: Decimal) -> str:
     if factor >= 1:
         return "无折扣"
     tenths = factor * 10
-    if tenths == tenths.to_integral_value():
+    hundredths = factor * 100
+    if tenths == tenths.to_integral_value() and tenths >= 1:
         return f"{_plain(tenths)}折"
-    return f"{_plain((factor * 100).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}折"
+    if hundredths == hundredths.to_integral_value() and tenths >= 1:
+        return f"{_plain(hundredths)}折"  # 85折, as people write it
+    # Deeper than 1折, or finer than a hundredth: the plain tenths form (0.5折, 8.75折) reads back exactly.
+    return f"{_plain(tenths.normalize())}折"
 
 
 def display(value: Any, type_: str = "text") -> str:

@@ -76,11 +76,14 @@ def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: R
     if result.errors:
         from automator.annotate import annotate_workbook
 
-        staged.marked = tmp / "marked.xlsx"
-        if read.doc.source.suffix.lower() != ".pdf" and read.rule.input == "workbook":
-            annotate_workbook(read.doc.source, staged.marked, result.findings)
-        else:
-            staged.marked = None
+        staged.marked = None
+        if read.rule.input == "workbook":
+            try:
+                annotate_workbook(read.doc.source, tmp / "marked.xlsx", result.findings)
+                staged.marked = tmp / "marked.xlsx"
+            except Exception as exc:  # noqa: BLE001 - openpyxl cannot rewrite every file calamine reads
+                # The review still has the report and the reason file, which name every cell.
+                log.warning("%s: no marked copy (openpyxl cannot rewrite this workbook: %s)", source_name, exc)
     return staged
 
 

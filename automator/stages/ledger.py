@@ -88,7 +88,9 @@ class Ledger:
         self.timeout = timeout
         try:
             self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            # Switching to WAL can answer "locked" at once (no busy handler) while another
+            # worker opens the same new ledger: retried like every other statement.
+            self._retry(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._retry(lambda: self.db.executescript(SCHEMA))
         except sqlite3.Error as exc:

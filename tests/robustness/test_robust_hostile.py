@@ -250,9 +250,6 @@ def test_files_are_read_by_content_whatever_their_name(root: Path) -> None:
     assert leftovers(root) == []
 
 
-@pytest.mark.xfail(strict=True, reason="annotate_workbook opens the workbook with openpyxl only: a workbook only "
-                   "calamine can read (backslash zip paths, Strict Open XML, parts outside xl/) that has an error "
-                   "crashes into the catch-all ('内部错误') instead of going to review — annotate's owner to fix")
 def test_a_workbook_only_calamine_reads_still_goes_to_review(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
     made = make_workbook(root, "contact_report", totals={"budget": {"amount": 310000}})
     with zipfile.ZipFile(made) as zin, zipfile.ZipFile(root / "inbox" / "反斜杠路径.xlsx", "w") as zout:
