@@ -6,6 +6,10 @@ same file in about a millisecond. A formula whose cached value is missing is
 evaluated (`formulas.evaluate`) or left without a value and marked, never
 turned into blank or zero. Files openpyxl cannot open (Strict Open XML,
 parts outside `xl/`, missing shared strings) are read by calamine alone.
+
+A workbook without any formula is read by calamine alone too, its values given
+openpyxl's types (dates as datetime, whole numbers as int): 0.8 ms instead of
+7 ms per agency workbook, the largest single cost of a document otherwise.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ _NOT_CELLS = ("sharedstrings", "styles", "theme", "chart", "drawing", "comments"
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s>/][^>]*>")
 _REF = re.compile(rb'\sr="([A-Za-z]{0,3})(\d*)"')
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+_WHOLE = 2 ** 53  # floats below this that are whole are exact ints
 
 
 @dataclass
@@ -201,6 +207,9 @@ def _survey(path: Path) -> None:
 def read_workbook(path: Path) -> RawWorkbook:
     """Every non-empty cell of every sheet. Raises InputError for what cannot be read."""
     _survey(path)
+    book = _read_plain(path)
+    if book is not None:
+        return book
     try:
         book = _read_openpyxl(path)
     except InputError:
@@ -211,6 +220,75 @@ def read_workbook(path: Path) -> RawWorkbook:
     if book is None or not book.sheets:
         book = _read_calamine(path)
     return book
+
+
+def _has_formulas(path: Path) -> bool | None:
+    """Whether any worksheet holds a formula; None when the sheets are not where Excel puts them."""
+    with zipfile.ZipFile(path) as zf:
+        parts = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        if not parts:
+            return None
+        return any(_FORMULA.search(buf) for info in parts for buf in _chunks(zf, info))
+
+
+def _plain_value(value: Any) -> Any:
+    """A calamine value as openpyxl gives it: a date as a datetime at midnight, a whole number as int."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < _WHOLE else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _read_plain(path: Path) -> RawWorkbook | None:
+    """A workbook without formulas, read by calamine alone (merged cells included).
+
+    None when it has formulas (openpyxl then says which cells are formulas) or anything
+    about it is unusual: the openpyxl path below decides, as for every other workbook.
+    """
+    try:
+        if _has_formulas(path) is not False:
+            return None
+        from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+        cwb = CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - the usual path reports what is wrong with the file
+        return None
+    sheets: dict[str, RawSheet] = {}
+    total = 0
+    try:
+        for meta in cwb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            source = cwb.get_sheet_by_name(meta.name)
+            merged = source.merged_cell_ranges or []  # ((row, col), (row, col)), 0-based, inclusive
+            titles = {(r0 + 1, c0 + 1) for (r0, c0), (_, c1) in merged if c1 > c0}
+            sheet = RawSheet(meta.name)
+            for r, values in enumerate(source.to_python(skip_empty_area=False), start=1):
+                for c, value in enumerate(values, start=1):
+                    if _blank(value):
+                        continue
+                    total += 1
+                    if total > MAX_CELLS:
+                        raise InputError(f"工作簿单元格过多（超过 {MAX_CELLS:,} 个），一份文档不应有这么多数据",
+                                         hint="请只保留本文档需要的行后另存", code="too-large")
+                    sheet.rows.setdefault(r, {})[c] = RawCell(r, c, _plain_value(value),
+                                                              merged_title=(r, c) in titles)
+            for (r0, c0), (r1, c1) in merged:  # a label merged down A2:A4 labels each of those rows
+                anchor = sheet.rows.get(r0 + 1, {}).get(c0 + 1)
+                if c1 == c0 and r1 > r0 and anchor is not None:
+                    for row in range(r0 + 2, r1 + 2):
+                        sheet.rows.setdefault(row, {})[c0 + 1] = RawCell(row, c0 + 1, anchor.value)
+            sheets[meta.name] = sheet
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - as above: let the usual path read it
+        return None
+    finally:
+        cwb.close()
+    if not sheets:
+        return None
+    return RawWorkbook(path, sheets, epoch=_epoch_from_zip(path), reader="calamine")
 
 
 def _read_openpyxl(path: Path) -> RawWorkbook | None:
