@@ -71,9 +71,13 @@ def _zip_kind(path: Path) -> str:
             sheets = sum(i.file_size for i in infos if "worksheets/" in i.filename.replace("\\", "/"))
             mimetype = zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
             declares = _declares_entities(zf, infos) if unpacked <= MAX_UNPACKED else None
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error) as exc:
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error, NotImplementedError) as exc:
+        # NotImplementedError: a zip feature Office never writes (version 6.x, patched data, AES, bzip2…)
         raise InputError("文件已损坏或不完整（不是有效的 zip/xlsx 压缩包），无法打开",
                          hint="请用 Excel 或 WPS 打开确认后重新另存为 .xlsx 再放入", code="damaged") from exc
+    except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
+        reason, hint = _REASONS["encrypted"]
+        raise InputError(reason, hint=hint, code="encrypted") from exc
     if unpacked > MAX_UNPACKED or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
         raise InputError(f"文件解压后过大（{unpacked / 1e6:.0f} MB，压缩比 {unpacked / packed:.0f}:1），"
                          f"超出上限 {MAX_UNPACKED // 1024 // 1024} MB，疑似压缩炸弹，已拒收",

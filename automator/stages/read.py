@@ -197,7 +197,7 @@ def _survey(path: Path) -> None:
                                      code="too-large")
     except InputError:
         raise
-    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
         # A sheet that does not unpack to what its header says (bad CRC, a size that lies
         # as a zip bomb's does) is damaged; calamine must not be left to unpack it unbounded.
         raise InputError("工作簿已损坏：内部的工作表数据无法完整解压", hint="请用 Excel 或 WPS 打开确认后另存为 .xlsx 再放入",
