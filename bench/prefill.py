@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
@@ -57,6 +59,37 @@ def prefill_root(root: Path, count: int) -> None:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"x")
+
+
+def ops(root: Path, repeat: int = 300) -> dict[str, float]:
+    """Microseconds per ledger and routing operation the pipeline does for each document,
+    on this root as it is: the duplicate lookup, the version lookup, the insert (one
+    transaction each, as commit does) and the choice of a free name in a client folder."""
+    from automator.stages import route
+
+    folder = root / "outbox" / safe_name(CLIENTS[0]) / "2026" / "会议纪要"
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, float] = {}
+    with Ledger(root / "ledger.sqlite") as ledger:
+        def timed(name: str, fn: Any) -> None:
+            start = time.perf_counter()
+            for i in range(repeat):
+                fn(i)
+            out[name] = 1e6 * (time.perf_counter() - start) / repeat
+
+        timed("ledger.seen", lambda i: ledger.seen(hashlib.sha256(f"new-{i}".encode()).hexdigest()))
+        timed("ledger.latest_version", lambda i: ledger.latest_version(f"contact_report|{CLIENTS[0]}|新会议 {i}|2026-05-01"))
+
+        def record(i: int) -> None:
+            with ledger.transaction():
+                ledger.record(in_transaction=True, sha256=hashlib.sha256(f"ops-{i}".encode()).hexdigest(),
+                              input=f"inbox/ops-{i}.xlsx", status="archived", doc_type="contact_report",
+                              client=CLIENTS[0], doc_key=f"ops-{i}", version=1, outputs=[f"outbox/ops-{i}.docx"])
+
+        timed("ledger.record", record)
+        timed("route.free_stem", lambda i: route.free_stem(folder, f"2026-05-01_客户会议报告_新会议 {i}",
+                                                           (".docx", ".检查报告.md", ".xlsx")))
+    return out
 
 
 def main() -> None:

@@ -244,10 +244,10 @@ def side_by_side(n: int, repeat: int, *, jobs: int | None = None) -> dict[str, A
     }
 
 
-def scale(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
+def scale(sizes: list[int], repeat: int, done: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for n in sizes:
-        r = side_by_side(n, repeat)
+        r = next((d for d in done if d["n"] == n), None) or side_by_side(n, repeat)
         rows.append({"n": n, "floor_seconds": r["floor"]["seconds"], "service_seconds": r["service"]["seconds"],
                      "service_docs_per_s": r["service"]["docs_per_s"], "floor_docs_per_s": r["floor"]["docs_per_s"],
                      "ratio": r["ratio"], "service_peak_rss_mb": r["service"]["peak_rss_mb"],
@@ -256,26 +256,33 @@ def scale(sizes: list[int], repeat: int) -> list[dict[str, Any]]:
 
 
 def archive(prefill: int, n: int, repeat: int) -> dict[str, Any]:
-    """The same N=n service run on an empty archive and on one already holding `prefill` documents."""
-    from prefill import prefill_root
+    """The same N=n service run on an empty archive and on one already holding `prefill`
+    documents (alternating, so drift in the machine's load hits both), and the per-document
+    ledger and routing operations timed directly on each."""
+    from prefill import ops, prefill_root
 
     files = inputs(n)
     out: dict[str, Any] = {"prefill": prefill, "n": n}
-    for label, count in (("empty", 0), ("full", prefill)):
-        runs = []
-        for _ in range(repeat):
+    runs: dict[str, list[dict[str, Any]]] = {"empty": [], "full": []}
+    micro: dict[str, list[dict[str, float]]] = {"empty": [], "full": []}
+    for _ in range(repeat):
+        for label, count in (("empty", 0), ("full", prefill)):
             with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
                 work = Path(tmp)
                 root = fresh_root(work, files)
                 if count:
                     prefill_root(root, count)
-                runs.append(service_once(files, work, root=root))
-        stages = {k: median([m["stages"].get(k, 0.0) for m in runs]) for k in STAGES}
-        out[label] = {"seconds": median([m["seconds"] for m in runs]),
-                      "ms_per_doc": {k: 1000 * v / n for k, v in stages.items()}}
-        print(f"  归档已有 {count} 份：service {out[label]['seconds']:.2f}s；每份 intake "
-              f"{out[label]['ms_per_doc']['intake']:.1f} ms，route+ledger {out[label]['ms_per_doc']['route+ledger']:.1f} ms",
-              flush=True)
+                runs[label].append(service_once(files, work, root=root))
+                micro[label].append(ops(root))
+            m = runs[label][-1]
+            print(f"  归档已有 {count} 份：service {m['seconds']:.2f}s；ledger.seen "
+                  f"{micro[label][-1]['ledger.seen']:.0f} µs，free_stem {micro[label][-1]['route.free_stem']:.0f} µs",
+                  flush=True)
+    for label in runs:
+        stages = {k: median([m["stages"].get(k, 0.0) for m in runs[label]]) for k in STAGES}
+        out[label] = {"seconds": median([m["seconds"] for m in runs[label]]),
+                      "ms_per_doc": {k: 1000 * v / n for k, v in stages.items()},
+                      "ops_us": {k: median([m[k] for m in micro[label]]) for k in micro[label][0]}}
     return out
 
 
@@ -314,34 +321,50 @@ def machine() -> dict[str, Any]:
             "docxtpl": getattr(docxtpl, "__version__", "?"), "commit": commit}
 
 
-def table(result: dict[str, Any]) -> str:
-    lines = []
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as Markdown (printed, and written to bench/LATEST.md)."""
     m = result["machine"]
-    lines.append(f"机器：{m['nproc']} 核 {m['cpu']}，{m['memory_mb']} MB，Python {m['python']}，{m['os']}")
+    out = [f"机器 / machine: {m['nproc']} 核 (cores) · {m['cpu']} · {m['memory_mb'] // 1024} GB · "
+           f"Python {m['python']} · {m['os']} · openpyxl {m['openpyxl']} · docxtpl {m['docxtpl']} · "
+           f"commit {m['commit']} · {result['at']}"]
     for r in result.get("runs", []):
         f, s = r["floor"], r["service"]
-        lines += ["", f"N={r['n']}（{r['repeat']} 次取中位数）",
-                  f"  {'':10}{'秒':>8}{'份/秒':>9}{'CPU 秒':>9}{'峰值内存 MB':>14}",
-                  f"  {'floor':10}{f['seconds']:8.2f}{f['docs_per_s']:9.1f}{f['cpu_seconds']:9.2f}{f['peak_rss_mb']:14.0f}",
-                  f"  {'service':10}{s['seconds']:8.2f}{s['docs_per_s']:9.1f}{s['cpu_seconds']:9.2f}"
-                  f"{s['peak_rss_mb']:14.0f}（PSS {s['peak_pss_mb']:.0f}，单进程最大 {s['max_process_rss_mb']:.0f}）",
-                  f"  service/floor = {r['ratio']:.2f}    service 空跑启动 {s['startup_seconds']:.2f}s    "
-                  f"负载 {r['load_average']:.1f}",
-                  "  各阶段占比（工作进程内计时，每份毫秒）："]
-        lines += [f"    {k:14}{v['share'] * 100:6.1f}%  {v['ms_per_doc']:7.1f} ms" for k, v in r["stages"].items()]
+        out += ["", f"**N = {r['n']}**（{r['repeat']} 次取中位数 / median of {r['repeat']}；"
+                    f"运行时负载 / load average {r['load_average']:.1f}）", "",
+                "| | 秒 s | 份/秒 docs/s | CPU 秒 s | 峰值内存 peak RSS MB |", "|---|---:|---:|---:|---:|",
+                f"| floor（openpyxl + docxtpl 裸脚本） | {f['seconds']:.2f} | {f['docs_per_s']:.1f} | "
+                f"{f['cpu_seconds']:.2f} | {f['peak_rss_mb']:.0f} |",
+                f"| service（automator run） | {s['seconds']:.2f} | {s['docs_per_s']:.1f} | {s['cpu_seconds']:.2f} | "
+                f"{s['peak_rss_mb']:.0f}（PSS {s['peak_pss_mb']:.0f}；单进程最大 {s['max_process_rss_mb']:.0f}） |",
+                "", f"service/floor = **{r['ratio']:.2f}** · service 空跑启动 / start-up on an empty inbox "
+                    f"{s['startup_seconds']:.2f} s", "",
+                "| 阶段 stage | 占比 share | 每份 ms/doc |", "|---|---:|---:|"]
+        out += [f"| {k} | {v['share'] * 100:.1f}% | {v['ms_per_doc']:.1f} |" for k, v in r["stages"].items()]
     if result.get("scale"):
-        lines += ["", f"  {'N':>6}{'floor 秒':>10}{'service 秒':>12}{'份/秒':>8}{'比值':>7}{'峰值内存 MB':>13}"]
-        lines += [f"  {r['n']:>6}{r['floor_seconds']:10.2f}{r['service_seconds']:12.2f}{r['service_docs_per_s']:8.1f}"
-                  f"{r['ratio']:7.2f}{r['service_peak_rss_mb']:13.0f}" for r in result["scale"]]
+        out += ["", "**规模 / scale**（各 1 次；N=2000 取上面的中位数 / one run each）", "",
+                "| N | floor s | service s | service docs/s | service/floor | 峰值内存 peak RSS MB |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| {r['n']} | {r['floor_seconds']:.2f} | {r['service_seconds']:.2f} | {r['service_docs_per_s']:.1f} | "
+                f"{r['ratio']:.2f} | {r['service_peak_rss_mb']:.0f} |" for r in result["scale"]]
     if result.get("archive"):
         a = result["archive"]
-        lines += ["", f"归档规模（N={a['n']}）：每份毫秒   空归档 → 已有 {a['prefill']} 份"]
-        for k in STAGES:
-            lines.append(f"    {k:14}{a['empty']['ms_per_doc'][k]:7.1f} → {a['full']['ms_per_doc'][k]:7.1f}")
-        lines.append(f"    {'总耗时 s':14}{a['empty']['seconds']:7.2f} → {a['full']['seconds']:7.2f}")
-    if result.get("latency"):
-        lines += ["", f"监视延迟：{json.dumps(result['latency'], ensure_ascii=False)[:300]}"]
-    return "\n".join(lines)
+        out += ["", f"**归档规模 / archive size**（N={a['n']}，每份毫秒 ms/doc，中位数）", "",
+                f"| 阶段 stage | 空归档 empty | 已有 {a['prefill']:,} 份 |", "|---|---:|---:|"]
+        out += [f"| {k} | {a['empty']['ms_per_doc'][k]:.1f} | {a['full']['ms_per_doc'][k]:.1f} |" for k in STAGES]
+        out.append(f"| 总耗时 total s | {a['empty']['seconds']:.2f} | {a['full']['seconds']:.2f} |")
+        out += [f"| {k}（µs/次 per call） | {a['empty']['ops_us'][k]:.0f} | {a['full']['ops_us'][k]:.0f} |"
+                for k in a["empty"]["ops_us"]]
+    lat = (result.get("latency") or {}).get("latency")
+    if lat:
+        out += ["", "**监视延迟 / watcher drop-to-archive latency**（bench/latency.py）", "",
+                "| 方式 mode | 投放 drops | 中位数 median s | 95 分位 p95 s |", "|---|---:|---:|---:|"]
+        for mode, v in lat.items():
+            every = f"，轮询 {v['interval_s']:g} s" if v.get("interval_s") else ""
+            out.append(f"| {mode}（settle {v['settle_s']:g} s{every}） | {v['drops']} | {v['median_s']:.3f} | "
+                       f"{v['p95_s']:.3f} |")
+    elif result.get("latency"):
+        out += ["", f"监视延迟未测得 / latency failed: {json.dumps(result['latency'], ensure_ascii=False)[:300]}"]
+    return "\n".join(out)
 
 
 def main() -> None:
@@ -371,19 +394,21 @@ def main() -> None:
         result["runs"].append(side_by_side(n, args.repeat, jobs=args.jobs))
     if args.scale:
         print("scale", flush=True)
-        result["scale"] = scale([10, 100, 1000, 2000], 1)
+        result["scale"] = scale([10, 100, 1000, 2000], 1, result["runs"])
     if args.archive:
         print(f"archive with {args.archive} documents", flush=True)
         result["archive"] = archive(args.archive, 200, args.repeat)
     if args.latency:
         print("watcher latency", flush=True)
         result["latency"] = latency(args.latency)
-    text = table(result)
+    text = markdown(result)
     print("\n" + text)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"{stamp}.json", "latest.json"):
         (RESULTS / name).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
-    print(f"\n结果已写入 bench/results/{stamp}.json")
+    (BENCH / "LATEST.md").write_text(f"# 最近一次基准测试 / latest benchmark\n\n`python bench/run.py {' '.join(sys.argv[1:])}`"
+                                     f"\n\n{text}\n", "utf-8")
+    print(f"\n结果已写入 bench/results/{stamp}.json 和 bench/LATEST.md")
 
 
 if __name__ == "__main__":
