@@ -41,7 +41,12 @@ MAX_GRID = 2_000_000
 _NOT_CELLS = ("sharedstrings", "styles", "theme", "chart", "drawing", "comments", "docprops", "rels",
               "[content_types]", "metadata", "pivot", "externallink", "calcchain", "customxml")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s>/][^>]*>")
-_REF = re.compile(rb'\sr="([A-Za-z]{0,3})(\d*)"')
+_REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
+_LAST_ROW, _LAST_COL = 1_048_576, 16_384  # XFD1048576: no cell lies beyond it
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?(\d+)"')
+# openpyxl makes an object for every cell of a merged range (a merged column B:B took 49 s and
+# 900 MB, a merged sheet never finished); a document merges a few title and label cells.
+MAX_MERGED = 100_000
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _WHOLE = 2 ** 53  # floats below this that are whole are exact ints
@@ -110,6 +115,8 @@ class _Extent:
     last_row: int = 0
     first_col: int = 0
     last_col: int = 0
+    merged: int = 0  # cells covered by merged ranges
+    widest: str = ""  # the largest merged range
 
     @property
     def grid(self) -> int:
@@ -154,7 +161,14 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
     (a row or cell without `r` follows the previous one; an empty `<c/>` only takes a place)."""
     ext = _Extent()
     row = col = 0
+    widest = 0
     for buf in _chunks(zf, info):
+        for merge in _MERGE.finditer(buf):
+            c0, r0, c1, r1 = _col_index(merge[1]), int(merge[2]), _col_index(merge[3]), int(merge[4])
+            area = (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+            ext.merged += area
+            if area > widest:
+                widest, ext.widest = area, merge.group(0).rsplit(b'"', 2)[1].decode("ascii", "replace")
         for tag in _TAG.finditer(buf):
             text = tag.group(0)
             ref = _REF.search(text)
@@ -169,6 +183,10 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
             if text.endswith(b"/>"):
                 continue
             row = max(row, 1)
+            if row > _LAST_ROW or col > _LAST_COL:  # calamine aborts the process on such a cell
+                where = (ref.group(1) + ref.group(2)).decode("ascii", "replace")[:20] if ref else f"第{row}行"
+                raise InputError(f"工作簿已损坏：单元格地址 {where} 超出了 Excel 表格的范围（最大 XFD1048576）",
+                                 hint="请用 Excel 或 WPS 打开确认后另存为 .xlsx 再放入", code="damaged")
             if not ext.last_row:
                 ext.first_row = ext.last_row = row
                 ext.first_col = ext.last_col = col
@@ -190,6 +208,10 @@ def _survey(path: Path) -> None:
                                  hint="请只保留本文档需要的行后另存", code="too-large")
             for info in parts:
                 ext = _extent(zf, info)
+                if ext.merged > MAX_MERGED:
+                    raise InputError(f"合并单元格范围过大（{ext.widest}，合并了约 {ext.merged:,} 个格子），"
+                                     "一份文档不会合并这么大的区域", hint=f"请在 Excel/WPS 中取消 {ext.widest} 的合并后另存",
+                                     code="too-large")
                 if ext.grid > MAX_GRID:
                     raise InputError(f"工作表的数据范围过大：最远的单元格在 {ext.corner}，"
                                      f"整张表约 {ext.grid:,} 个格子，一份文档不应这么大",

@@ -34,6 +34,12 @@ XML_DAMAGE = [
     (rb'r="([A-Z]+)(\d+)"', b'r="XFD1048576"'),          # a cell flung to the far corner
     (rb'r="([A-Z]+)(\d+)"', b'r="1A"'),                  # a reference that is not one
     (rb'r="([A-Z]+)(\d+)"', b'r="AAAA0"'),
+    (rb'r="([A-Z]+)(\d+)"', b'r="ZZZZZZ1"'),            # past the last column: calamine aborts
+    (rb'r="([A-Z]+)(\d+)"', b'r="A99999999999"'),       # past the last row
+    (rb'<row r="\d+"', b'<row r="99999999999"'),
+    (rb"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'),
+    (rb"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B2:A1"/></mergeCells>'),
+    (rb"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="nonsense"/></mergeCells>'),
     (rb't="inlineStr"', b't="s"'),                       # a shared string that does not exist
     (rb't="inlineStr"', b't="d"'),                       # an ISO date that is text
     (rb't="inlineStr"', b't="e"'),
