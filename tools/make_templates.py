@@ -561,12 +561,12 @@ def media_brief(b: Builder) -> None:
             ("考核指标", "{{ kpi }}")])
     b.heading("媒介排期")
     b.table("plan", [
-        Col("媒体", "{{ r.media }}", 24), Col("形式", "{{ r.format }}", 18),
+        Col("媒体", "{{ r.media }}", 22), Col("形式", "{{ r.format }}", 18),
         Col("投放期", "{{ r.start }}\n{% if r.end %}至{{ r.end }}{% endif %}", 38, CENTER),
-        Col("次数", "{{ r.spots }}", 15, CENTER, total="{{ plan_total.spots }}"),
-        Col("单价", "{{ r.unit_price }}", 23, RIGHT), Col("折扣", "{{ r.discount }}", 11, CENTER),
+        Col("次数", "{{ r.spots }}", 11, CENTER, total="{{ plan_total.spots }}"),
+        Col("单价", "{{ r.unit_price }}", 27, RIGHT), Col("折扣", "{{ r.discount }}", 14, CENTER),
         Col("净额", "{{ r.net }}", 30, RIGHT, total="{{ plan_total.net }}"),
-        Col("占比", "{{ r.share }}", 15, CENTER, total="{{ plan_total.share }}"),
+        Col("占比", "{{ r.share }}", 14, CENTER, total="{{ plan_total.share }}"),
     ], total_span=3)
     b.para("注：净额 = 次数 × 单价 × 折扣；金额单位为人民币元（含税价以媒体合同为准）。", "Note")
     b.heading("审批")
