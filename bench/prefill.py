@@ -78,7 +78,8 @@ def ops(root: Path, repeat: int = 300) -> dict[str, float]:
             out[name] = 1e6 * (time.perf_counter() - start) / repeat
 
         timed("ledger.seen", lambda i: ledger.seen(hashlib.sha256(f"new-{i}".encode()).hexdigest()))
-        timed("ledger.latest_version", lambda i: ledger.latest_version(f"contact_report|{CLIENTS[0]}|新会议 {i}|2026-05-01"))
+        timed("ledger.latest_version",
+              lambda i: ledger.latest_version(f"contact_report|{CLIENTS[0]}|新会议 {i}|2026-05-01"))
 
         def record(i: int) -> None:
             with ledger.transaction():
