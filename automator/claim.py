@@ -31,6 +31,7 @@ class Claim:
     origin: str          # as the user dropped it, relative to the root ("inbox/客户A/x.xlsx")
     source: Path | None  # the inbox path to put the file back to on a retryable failure
     copied: bool = False  # True when the user's file stays where it was (run on a path outside inbox)
+    attempts: int = 0     # how many processes died while holding this claim (a file that crashes its reader)
 
     def release(self) -> None:
         """Give the file back (a retryable failure): move it to where it came from."""
@@ -51,9 +52,9 @@ def _fresh(settings: Settings) -> Path:
     return settings.processing / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
 
-def _own(path: Path) -> None:
+def _own(path: Path, attempts: int = 0) -> None:
     (path / OWNER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
-                                          "at": time.time()}), "utf-8")
+                                          "at": time.time(), "attempts": attempts}), "utf-8")
 
 
 def _new_dir(settings: Settings) -> Path:
@@ -163,14 +164,15 @@ def abandoned(settings: Settings) -> list[Claim]:
             os.rename(folder, mine)  # the re-claim: only one recovering process wins it
         except OSError:
             continue
-        _own(mine)
+        attempts = int(owner.get("attempts", 0)) + 1
+        _own(mine, attempts)  # written before any work: a file that kills every reader is counted
         files = [p for p in mine.iterdir() if p.name not in (ORIGIN, OWNER, PLACING)]
         if not files:
             shutil.rmtree(mine, ignore_errors=True)
             continue
         origin = (mine / ORIGIN).read_text("utf-8") if (mine / ORIGIN).exists() else f"inbox/{files[0].name}"
         source = settings.root / origin if origin.startswith("inbox/") else None
-        out.append(Claim(mine, files[0], origin, source, copied=source is None))
+        out.append(Claim(mine, files[0], origin, source, copied=source is None, attempts=attempts))
     return out
 
 

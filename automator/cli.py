@@ -7,6 +7,7 @@ JSON object on stdout (contract §3) and nothing else there.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -17,12 +18,11 @@ import click
 
 from automator.errors import AutomatorError, ConfigError
 from automator.exit_codes import Exit
-from automator.result import Result
+from automator.result import STATUS_MARK, STATUS_ZH, Result
 from automator.settings import Settings
 
-STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
-STATUS_MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
 
+log = logging.getLogger("automator.run")
 root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
                            envvar="AUTOMATOR_ROOT", help="工作根目录（含 inbox/outbox/templates/rules），默认当前目录")
 json_option = click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象（供脚本使用）")
@@ -60,10 +60,10 @@ def _settings(root: Path | None) -> Settings:
     return settings
 
 
-def _logs(settings: Settings, *, console: bool = True) -> None:
+def _logs(settings: Settings, *, console: bool = True, to_file: bool = True) -> None:
     from automator import logs
 
-    logs.setup(settings.log_file, verbose=click.get_current_context().find_root().params.get("verbose", False),
+    logs.setup(settings.log_file if to_file else None, verbose=click.get_current_context().find_root().params.get("verbose", False),
                console=console)
 
 
@@ -104,10 +104,11 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
         timings: Path | None) -> None:
     """处理给定的文件（不给则处理 inbox/ 中等待的所有文件）一次。"""
     from automator.batch import recover, run_many, waiting
+    from automator.watch.tell import describe
     from automator.pipeline import load_context
 
     settings = _settings(root)
-    _logs(settings, console=not as_json)
+    _logs(settings, console=not as_json, to_file=not dry_run)  # a dry run leaves the disk as it was
     ctx = load_context(settings, dry_run=dry_run)
     results: list[Result] = [] if dry_run else recover(ctx)
     files = list(paths) if paths else waiting(settings)
@@ -117,6 +118,7 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
     with click.progressbar(length=len(files), label="处理中", file=sys.stderr, hidden=not show_bar) as bar:
         for result in run_many(ctx, files, jobs=jobs):
             results.append(result)
+            log.info(describe(result))
             bar.update(1)
             if not as_json and not show_bar:
                 _echo_result(result)

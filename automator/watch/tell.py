@@ -6,10 +6,8 @@ from __future__ import annotations
 import logging
 import time
 
-from automator.result import Result
-
-STATUS_ZH = {"archived": "已归档", "review": "待复核", "rejected": "已拒收", "duplicate": "重复", "retry": "稍后重试"}
-MARK = {"archived": "✓", "review": "✗", "rejected": "⊘", "duplicate": "=", "retry": "…"}
+from automator.result import STATUS_MARK as MARK
+from automator.result import STATUS_ZH, Result
 QUIET = 3600.0  # a repeated warning from a worker is written again only after this many seconds
 
 

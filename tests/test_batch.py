@@ -1,0 +1,67 @@
+"""Batches survive what kills a process: a worker killed mid-batch, a file that kills every reader."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import run_json, tree
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    for i in range(40):
+        make_workbook(root / "inbox", "agenda", f"议程{i:02d}.xlsx", fields={"meeting_title": f"周例会第{i}期"})
+    proc = subprocess.Popen([sys.executable, "-m", "automator", "run", "--root", str(root), "--json", "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    killed = None
+    while killed is None and time.monotonic() < deadline and proc.poll() is None:
+        workers = _children(proc.pid)
+        if workers and any((root / "processing").glob("*/*.xlsx")):
+            killed = workers[0]
+            os.kill(killed, signal.SIGKILL)  # as the OOM killer would
+        time.sleep(0.02)
+    out, err = proc.communicate(timeout=180)
+    assert killed is not None, "the batch finished before a worker could be killed"
+    assert "Traceback" not in err
+    results = json.loads(out)["results"]
+    archived = [r for r in results if r["status"] == "archived"]
+    assert len(archived) == 40, [r for r in results if r["status"] != "archived"]
+    docs = [f for f in tree(root / "outbox") if f.endswith(".docx")]
+    assert len(docs) == 40  # each exactly once
+    assert list((root / "inbox").iterdir()) == [] and list((root / "processing").iterdir()) == []
+
+
+def test_a_file_that_killed_its_reader_twice_is_rejected_not_retried_forever(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    # What a process left after dying on this file the first time: a claim with a dead owner.
+    claim = root / "processing" / "20261127-000000-deadbeef"
+    claim.mkdir(parents=True)
+    made = make_workbook(claim, "agenda", "崩溃.xlsx")
+    (claim / "origin.txt").write_text("inbox/崩溃.xlsx", "utf-8")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (claim / "owner.json").write_text(json.dumps({"host": os.uname().nodename, "pid": int(dead.stdout),
+                                                  "at": time.time(), "attempts": 1}), "utf-8")
+    original = made.read_bytes()
+    code, out = run_json("run", root=root)
+    (result,) = out["results"]
+    assert (code, result["status"]) == (1, "rejected")
+    assert "意外终止" in result["reason"]
+    assert (root / "outbox" / "_已拒收" / "崩溃.xlsx").read_bytes() == original
+    assert list((root / "processing").iterdir()) == []
