@@ -19,7 +19,7 @@ from automator import claim as claims
 from automator.job import CheckResult, Document, Finding, Severity
 from automator.result import Result
 from automator.stages import route
-from automator.stages.ledger import Entry, dumps
+from automator.stages.ledger import Entry
 
 if TYPE_CHECKING:
     from automator.pipeline import Context, Read

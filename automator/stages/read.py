@@ -21,7 +21,6 @@ import logging
 import re
 import warnings
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,27 +30,13 @@ from openpyxl.utils import get_column_letter
 
 from automator.errors import InputError
 from automator.job import CellRef
+from automator.stages.survey import MAX_CELLS, has_formulas, survey
 
 log = logging.getLogger(__name__)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-MAX_CELLS = 200_000  # an agency document has a few hundred cells
 # Formulas without a cached result are computed; a script-written document has dozens. 5,000 of
 # =SUM(big range)+IF(…) took 82 s and 560 MB, so past this many they are only marked.
 MAX_EVALUATED = 500
-# calamine allocates the whole rectangle from the first to the last cell of a sheet (32 bytes
-# each) and aborts the process when that fails: two cells at A1 and XFD1048576 ask for 550 GB.
-MAX_GRID = 2_000_000
-_NOT_CELLS = ("sharedstrings", "styles", "theme", "chart", "drawing", "comments", "docprops", "rels",
-              "[content_types]", "metadata", "pivot", "externallink", "calcchain", "customxml")
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s>/][^>]*>")
-_REF = re.compile(rb'\sr="([A-Za-z]*)(\d*)"')
-_LAST_ROW, _LAST_COL = 1_048_576, 16_384  # XFD1048576: no cell lies beyond it
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?(\d+)"')
-# openpyxl makes an object for every cell of a merged range (a merged column B:B took 49 s and
-# 900 MB, a merged sheet never finished); a document merges a few title and label cells.
-MAX_MERGED = 100_000
-_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _WHOLE = 2 ** 53  # floats below this that are whole are exact ints
 
 
@@ -111,127 +96,9 @@ def _quiet() -> Iterator[None]:
         yield
 
 
-@dataclass
-class _Extent:
-    values: int = 0
-    first_row: int = 0
-    last_row: int = 0
-    first_col: int = 0
-    last_col: int = 0
-    merged: int = 0  # cells covered by merged ranges
-    widest: str = ""  # the largest merged range
-
-    @property
-    def grid(self) -> int:
-        # to_python(skip_empty_area=False) fills from A1, so the grid starts there too.
-        return self.last_row * self.last_col
-
-    @property
-    def corner(self) -> str:
-        return f"{get_column_letter(max(1, min(self.last_col, 18278)))}{self.last_row}"
-
-
-def _col_index(letters: bytes) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + ch - 64
-    return index
-
-
-def _cell_parts(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The parts that may hold cells (any name: odd producers put sheets anywhere)."""
-    out = []
-    for info in zf.infolist():
-        name = info.filename.replace("\\", "/").lower()
-        if name.endswith(".xml") and not any(word in name for word in _NOT_CELLS):
-            out.append(info)
-    return out
-
-
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's XML in pieces that end at a `>`, so no tag is split between two."""
-    tail = b""
-    with zf.open(info) as stream:
-        while chunk := stream.read(1 << 20):
-            buf = tail + chunk
-            cut = buf.rfind(b">") + 1
-            tail = buf[cut:][-65536:]
-            yield buf[:cut]
-
-
-def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
-    """The cells that hold something, placed as calamine places them
-    (a row or cell without `r` follows the previous one; an empty `<c/>` only takes a place)."""
-    ext = _Extent()
-    row = col = 0
-    widest = 0
-    for buf in _chunks(zf, info):
-        for merge in _MERGE.finditer(buf):
-            c0, r0, c1, r1 = _col_index(merge[1]), int(merge[2]), _col_index(merge[3]), int(merge[4])
-            area = (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
-            ext.merged += area
-            if area > widest:
-                widest, ext.widest = area, merge.group(0).rsplit(b'"', 2)[1].decode("ascii", "replace")
-        for tag in _TAG.finditer(buf):
-            text = tag.group(0)
-            ref = _REF.search(text)
-            if tag.group(1) == b"row":
-                row, col = (int(ref.group(2)) if ref and ref.group(2) else row + 1), 0
-                continue
-            if ref and ref.group(1):
-                col = _col_index(ref.group(1))
-                row = int(ref.group(2)) if ref.group(2) else row
-            else:
-                col += 1
-            if text.endswith(b"/>"):
-                continue
-            row = max(row, 1)
-            if row > _LAST_ROW or col > _LAST_COL:  # calamine aborts the process on such a cell
-                where = (ref.group(1) + ref.group(2)).decode("ascii", "replace")[:20] if ref else f"第{row}行"
-                raise InputError(f"工作簿已损坏：单元格地址 {where} 超出了 Excel 表格的范围（最大 XFD1048576）",
-                                 hint="请用 Excel 或 WPS 打开确认后另存为 .xlsx 再放入", code="damaged")
-            if not ext.last_row:
-                ext.first_row = ext.last_row = row
-                ext.first_col = ext.last_col = col
-            ext.first_row, ext.last_row = min(ext.first_row, row), max(ext.last_row, row)
-            ext.first_col, ext.last_col = min(ext.first_col, col), max(ext.last_col, col)
-    return ext
-
-
-def _survey(path: Path) -> None:
-    """Refuse, before any reader loads it, a workbook too big for a document: too many cells
-    (openpyxl would take seconds and hundreds of MB to find out) or cells spread so far apart
-    that calamine's grid would exhaust memory. Costs about a millisecond on an agency workbook."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            parts = _cell_parts(zf)
-            values = sum(len(_VALUE.findall(buf)) for info in parts for buf in _chunks(zf, info))
-            if values > MAX_CELLS:
-                raise InputError(f"工作簿单元格过多（{values:,} 个，上限 {MAX_CELLS:,}），一份文档不应有这么多数据",
-                                 hint="请只保留本文档需要的行后另存", code="too-large")
-            for info in parts:
-                ext = _extent(zf, info)
-                if ext.merged > MAX_MERGED:
-                    raise InputError(f"合并单元格范围过大（{ext.widest}，合并了约 {ext.merged:,} 个格子），"
-                                     "一份文档不会合并这么大的区域", hint=f"请在 Excel/WPS 中取消 {ext.widest} 的合并后另存",
-                                     code="too-large")
-                if ext.grid > MAX_GRID:
-                    raise InputError(f"工作表的数据范围过大：最远的单元格在 {ext.corner}，"
-                                     f"整张表约 {ext.grid:,} 个格子，一份文档不应这么大",
-                                     hint="请在 Excel/WPS 中按 Ctrl+End 找到远处多余的单元格，删除那些行和列后另存",
-                                     code="too-large")
-    except InputError:
-        raise
-    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
-        # A sheet that does not unpack to what its header says (bad CRC, a size that lies
-        # as a zip bomb's does) is damaged; calamine must not be left to unpack it unbounded.
-        raise InputError("工作簿已损坏：内部的工作表数据无法完整解压", hint="请用 Excel 或 WPS 打开确认后另存为 .xlsx 再放入",
-                         code="damaged") from exc
-
-
 def read_workbook(path: Path) -> RawWorkbook:
     """Every non-empty cell of every sheet. Raises InputError for what cannot be read."""
-    _survey(path)
+    survey(path)
     book = _read_plain(path)
     if book is not None:
         return book
@@ -245,15 +112,6 @@ def read_workbook(path: Path) -> RawWorkbook:
     if book is None or not book.sheets:
         book = _read_calamine(path)
     return book
-
-
-def _has_formulas(path: Path) -> bool | None:
-    """Whether any worksheet holds a formula; None when the sheets are not where Excel puts them."""
-    with zipfile.ZipFile(path) as zf:
-        parts = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
-        if not parts:
-            return None
-        return any(_FORMULA.search(buf) for info in parts for buf in _chunks(zf, info))
 
 
 def _plain_value(value: Any) -> Any:
@@ -272,7 +130,7 @@ def _read_plain(path: Path) -> RawWorkbook | None:
     about it is unusual: the openpyxl path below decides, as for every other workbook.
     """
     try:
-        if _has_formulas(path) is not False:
+        if has_formulas(path) is not False:
             return None
         from python_calamine import CalamineWorkbook, SheetTypeEnum
 
@@ -293,10 +151,7 @@ def _read_plain(path: Path) -> RawWorkbook | None:
                 for c, value in enumerate(values, start=1):
                     if _blank(value):
                         continue
-                    total += 1
-                    if total > MAX_CELLS:
-                        raise InputError(f"工作簿单元格过多（超过 {MAX_CELLS:,} 个），一份文档不应有这么多数据",
-                                         hint="请只保留本文档需要的行后另存", code="too-large")
+                    total = _counted(total)
                     sheet.rows.setdefault(r, {})[c] = RawCell(r, c, _plain_value(value),
                                                               merged_title=(r, c) in titles)
             for (r0, c0), (r1, c1) in merged:  # a label merged down A2:A4 labels each of those rows
@@ -314,6 +169,14 @@ def _read_plain(path: Path) -> RawWorkbook | None:
     if not sheets:
         return None
     return RawWorkbook(path, sheets, epoch=_epoch_from_zip(path), reader="calamine")
+
+
+def _counted(total: int) -> int:
+    """One more cell; past MAX_CELLS the workbook is not a document someone typed."""
+    if total >= MAX_CELLS:
+        raise InputError(f"工作簿单元格过多（超过 {MAX_CELLS:,} 个），一份文档不应有这么多数据",
+                         hint="请只保留本文档需要的行后另存", code="too-large")
+    return total + 1
 
 
 def _read_openpyxl(path: Path) -> RawWorkbook | None:
@@ -341,10 +204,7 @@ def _read_openpyxl(path: Path) -> RawWorkbook | None:
                     value = _unescape(value)
                 if _blank(value):
                     continue
-                total += 1
-                if total > MAX_CELLS:
-                    raise InputError(f"工作簿单元格过多（超过 {MAX_CELLS:,} 个），一份文档不应有这么多数据",
-                                     hint="请只保留本文档需要的行后另存", code="too-large")
+                total = _counted(total)
                 raw = RawCell(row, col, value, merged_title=(row, col) in titles)
                 if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
                     raw.formula = str(getattr(value, "text", value))

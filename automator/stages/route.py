@@ -11,7 +11,6 @@ import datetime as dt
 import errno
 import os
 import re
-import re
 import shutil
 import uuid
 from pathlib import Path
@@ -110,9 +109,13 @@ def place(src: Path, dest: Path, *, move: bool) -> Path:
     except FileExistsError:
         raise
     except OSError as exc:
-        raise RouteError(f"无法写入 {dest}：{exc.strerror or exc}",
-                         hint="检查 outbox 所在磁盘的空间和写权限；文件会稍后重试，不会丢失") from exc
+        raise _cannot_write(dest, exc) from exc
     return dest
+
+
+def _cannot_write(dest: Path, exc: OSError) -> RouteError:
+    return RouteError(f"无法写入 {dest}：{exc.strerror or exc}",
+                      hint="检查 outbox 所在磁盘的空间和写权限；文件会稍后重试，不会丢失")
 
 
 def _link_into_place(tmp: Path, dest: Path) -> None:
@@ -145,6 +148,5 @@ def write_new(dest: Path, data: bytes) -> Path:
     except FileExistsError:
         raise
     except OSError as exc:
-        raise RouteError(f"无法写入 {dest}：{exc.strerror or exc}",
-                         hint="检查 outbox 所在磁盘的空间和写权限；文件会稍后重试，不会丢失") from exc
+        raise _cannot_write(dest, exc) from exc
     return dest
