@@ -77,3 +77,15 @@ def test_planted_mistake_is_found_at_its_cell(root: Path, make_workbook, key: st
     if severity == "warning":
         report = next(o for o in result["outputs"] if o.endswith("检查报告.md"))
         assert found[0]["message"] in (root / report).read_text("utf-8")
+
+
+def test_a_new_check_is_one_line_in_the_rule_file(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    rule = root / "rules" / "contact_report.yaml"
+    rule.write_text(rule.read_text("utf-8") + (
+        "  - {check: required, table: decisions, columns: [item, decision], severity: error,\n"
+        "     why: 每项决议都要写明事项和决定}\n"), "utf-8")
+    make_workbook(root / "inbox", "contact_report", rows={"decisions": {1: {"decision": None}}})
+    code, out = run_json("run", root=root)
+    (result,) = out["results"]
+    assert result["status"] == "review"
+    assert [f["cells"] for f in result["findings"]] == [["决议事项!C3"]]
