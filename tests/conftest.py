@@ -72,6 +72,24 @@ def make_workbook(ruleset) -> Callable[..., Path]:  # type: ignore[no-untyped-de
     return make
 
 
+MINIMAL_REPORT = [("文档类型", "客户会议报告"), ("客户", "某某"), ("会议主题", "周会"), ("会议日期", "2026-11-20"),
+                  ("报告日期", "2026-11-20"), ("撰写人", "李娜")]
+
+
+def raw_workbook(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
+    """A workbook written cell by cell (sheet name -> rows), for layouts write_workbook would not make."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
 def run_cli(*args: str, root: Path | None = None) -> tuple[int, str]:
     """The CLI in-process (fast); returns (exit code, stdout)."""
     argv = [*args, *(["--root", str(root)] if root else [])]

@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import NAMES, run_cli, run_json, tree
+from conftest import MINIMAL_REPORT, NAMES, raw_workbook, run_cli, run_json, tree
 
 
 def docx_text(path: Path) -> str:
@@ -192,18 +192,9 @@ def test_markup_and_template_syntax_in_data_come_out_as_typed(root: Path, make_w
 
 
 def test_a_formula_without_cached_value_is_never_zero(root: Path) -> None:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "基本信息"
-    for row in [("文档类型", "客户会议报告"), ("客户", "某某"), ("会议主题", "周会"), ("会议日期", "2026-11-20"),
-                ("报告日期", "2026-11-20"), ("撰写人", "李娜")]:
-        ws.append(row)
-    budget = wb.create_sheet("预算")
-    for row in [("项目", "金额"), ("拍摄", 100), ("剪辑", 50), ("合计", "=B2+B3+1000")]:
-        budget.append(row)
-    wb.save(root / "inbox" / "f.xlsx")
+    raw_workbook(root / "inbox" / "f.xlsx", {
+        "基本信息": MINIMAL_REPORT,
+        "预算": [("项目", "金额"), ("拍摄", 100), ("剪辑", 50), ("合计", "=B2+B3+1000")]})  # no cached value
     _, out = run_json("run", root=root)
     result = only(out)
     # The script-written total (=1150) disagrees with the lines (150): a real check, never a silent 0.

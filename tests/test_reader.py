@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from automator.errors import InputError
+from conftest import MINIMAL_REPORT, raw_workbook
 from automator.stages.bind import bind
 from automator.stages.classify import classify
 from automator.stages.read import read_workbook
@@ -80,19 +81,9 @@ def test_unreadable_values_keep_their_cell(tmp_path: Path, make_workbook, rulese
 
 
 def test_formula_values_come_from_the_cache_and_missing_caches_are_never_zero(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "基本信息"
-    for row in [("文档类型", "客户会议报告"), ("客户", "某某"), ("会议主题", "周会"), ("会议日期", "2026-11-20"),
-                ("报告日期", "2026-11-20"), ("撰写人", "李娜")]:
-        ws.append(row)
-    budget = wb.create_sheet("预算")
-    budget.append(["项目", "金额"])
-    budget.append(["拍摄", 100])
-    budget.append(["剪辑", 50])
-    budget.append(["合计", "=SUM(B2:B3)"])  # openpyxl writes no cached value
-    path = tmp_path / "formula.xlsx"
-    wb.save(path)
+    path = raw_workbook(tmp_path / "formula.xlsx", {
+        "基本信息": MINIMAL_REPORT,
+        "预算": [("项目", "金额"), ("拍摄", 100), ("剪辑", 50), ("合计", "=SUM(B2:B3)")]})  # openpyxl writes no cache
     doc = read(path, ruleset)
     total = doc.tables["budget"].totals.cells["amount"]  # type: ignore[union-attr]
     assert total.formula == "=SUM(B2:B3)"
