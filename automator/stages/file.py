@@ -159,7 +159,8 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
     ledger = ctx.open_ledger()
     settings = ctx.settings
     source_name = Path(claim.origin).name
-    source_suffix = Path(source_name).suffix.lower() or ".xlsx"
+    # The archived copy is named for what it is (read by its bytes), not for what it was called.
+    source_suffix = ".pdf" if read.rule.input == "pdf" else ".xlsx"
     with ledger.transaction():
         prior = ledger.seen(sha)
         if prior is not None:  # another worker archived the same bytes a moment ago

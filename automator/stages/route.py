@@ -113,9 +113,16 @@ def place(src: Path, dest: Path, *, move: bool) -> Path:
     return dest
 
 
+_WHY = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限", errno.EROFS: "磁盘是只读的", errno.ENOTDIR: "路径上有一个同名文件挡住了文件夹",
+        errno.EISDIR: "目标是一个文件夹", errno.ENAMETOOLONG: "路径太长", errno.ENOENT: "文件夹不存在（共享盘可能已断开）",
+        errno.EIO: "磁盘读写出错"}
+
+
 def _cannot_write(dest: Path, exc: OSError) -> RouteError:
-    return RouteError(f"无法写入 {dest}：{exc.strerror or exc}",
-                      hint="检查 outbox 所在磁盘的空间和写权限；文件会稍后重试，不会丢失")
+    why = _WHY.get(exc.errno or 0) or exc.strerror or str(exc)
+    return RouteError(f"无法写入 {dest}：{why}",
+                      hint="检查 outbox 所在磁盘的空间和写权限；文件已放回 inbox，会稍后重试，不会丢失")
 
 
 def _link_into_place(tmp: Path, dest: Path) -> None:
