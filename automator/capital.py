@@ -8,7 +8,7 @@ The written form follows the usage on Chinese invoices and cheques
 units 拾佰仟万亿, 元 (or 圆), 角, 分; 整/正 after 元 when there are no cents;
 one 零 for any run of zeros between non-zero digits.
 
-Why our own code and not cn2an (which the project depends on):
+Why our own code and not cn2an (the tests use it as the oracle):
 - `cn2an.cn2an` (every mode) rejects forms that invoices print every day:
   零元伍分, 伍角, 伍分, 壹元零伍分, 壹佰万元零壹角, and any 人民币 prefix.
 - `cn2an.an2cn(x, "rmb")` writes the right forms, but truncates beyond cents
