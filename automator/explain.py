@@ -22,7 +22,7 @@ def explain_text(entry: Entry) -> str:
             f"  年份取自：{e.get('date_field')}（{e.get('date_cell') or '未填'}）",
             f"  文件名取自：{e.get('title_field')}（{e.get('title_cell') or '未填'}）和日期",
             f"  去向：{e.get('folder')}/{e.get('file')}",
-            f"  模板：{e.get('template')}（版本 {e.get('template_version')}）",
+            *([f"  模板：{e.get('template')}（版本 {e.get('template_version')}）"] if e.get("template") else []),
             f"  检查：{e.get('summary')}",
         ]
     if entry.version and entry.version > 1:

@@ -186,8 +186,10 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
             result.version = version
             if previous is not None:
                 result.changes = changes(previous.figures, figures(read.doc), read)
-        if staged.docx is None:
+        if staged.docx is None:  # a PDF is filed as itself: it comes first, as the document
             plan.pop("docx", None)
+            if result.status == "archived":
+                plan = {"source": plan.pop("source"), **plan}
         if staged.marked is None:
             plan.pop("marked", None)
         result.outputs = [settings.rel(p) for p in plan.values()]
@@ -210,7 +212,7 @@ def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged
                           doc_type=read.rule.key, client=result.client, doc_key=doc_key, version=version,
                           outputs=result.outputs, findings=[f.to_json() for f in result.findings],
                           rule_version=ctx.ruleset.versions[read.rule.key], template_version=staged.template_version,
-                          explain=_explain(ctx, read, folder, plan.get("docx", plan["report"]).name, staged),
+                          explain=_explain(ctx, read, folder, next(iter(plan.values())).name, staged),
                           figures=figures(read.doc), changes=result.changes)
         except BaseException:
             _unplace(placed)  # a write failed (disk full): leave no half-filed document

@@ -59,3 +59,14 @@ def test_an_invoice_above_the_archived_brief_goes_to_review(root: Path, make_wor
     assert over["status"] == "review"
     assert [f["check"] for f in over["findings"]] == ["approved"]
     assert "超出客户已批准的金额 180,000.00" in over["findings"][0]["message"]
+
+
+def test_an_archived_pdf_is_listed_first_and_explained(root: Path) -> None:
+    from conftest import run_cli
+
+    render(quote_spec(), root / "inbox" / "星辰报价.pdf")
+    _, out = run_json("run", root=root)
+    (result,) = out["results"]
+    assert result["outputs"][0] == f"{FOLDER}/2026-11-20_星辰影视制作有限公司_XC-2026-118.pdf"
+    code, text = run_cli("explain", "星辰报价.pdf", root=root)
+    assert code == 0 and "PDF 标题识别为报价单" in text and "模板" not in text
