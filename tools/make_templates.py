@@ -584,7 +584,7 @@ DOCUMENTS: dict[str, tuple[str, str, Callable[[Builder], None]]] = {
 def build(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, (zh, en, fill) in DOCUMENTS.items():
+    for name, (zh, _en, fill) in DOCUMENTS.items():
         builder = Builder("{{ doc.zh }}", "{{ doc.en }}")
         fill(builder)
         builder.save(out_dir / name, zh)
