@@ -298,6 +298,21 @@ def lint(files: tuple[Path, ...], root: Path | None) -> None:
     click.echo("模板检查通过。")
 
 
+@main.command()
+@root_option
+@friendly
+def doctor(root: Path | None) -> None:
+    """检查工作目录是否就绪：文件夹可写、规则和模板、台账、磁盘空间。"""
+    from automator.doctor import diagnose
+
+    checks = diagnose(Settings.from_root(root))
+    for check in checks:
+        click.echo(f"{'✓' if check.ok else '✗'} {check.message}")
+        if check.hint and (not check.ok or "processing" in check.message):
+            click.echo(f"    → {check.hint}")
+    sys.exit(Exit.OK if all(c.ok for c in checks) else Exit.ATTENTION)
+
+
 @main.command("check-rules")
 @root_option
 @friendly

@@ -76,3 +76,13 @@ def test_real_process_runs_examples_with_json(root: Path) -> None:
     assert sorted(r["status"] for r in results) == ["archived"] * 4
     assert "Traceback" not in proc.stderr
     assert all(e.exists() for e in examples)  # files named on the command line are copied, not moved
+
+
+def test_doctor_says_what_is_wrong_and_what_to_do(root: Path) -> None:
+    code, out = run_cli("doctor", root=root)
+    assert code == 0 and "✓ inbox/ 可以写入" in out and "规则和模板均无问题" in out
+    (root / "templates" / "agenda.docx").write_bytes(b"not a docx")
+    (root / "outbox").rmdir()
+    code, out = run_cli("doctor", root=root)
+    assert code == 1
+    assert "✗ outbox/ 不存在" in out and "templates/agenda.docx" in out

@@ -1,0 +1,83 @@
+"""`automator doctor`: is this root ready to run? Each check is a (ok, message, hint) line.
+
+Folders are tested by writing a probe file, as permissions on network shares
+cannot be read off mode bits.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from automator.errors import AutomatorError
+from automator.settings import Settings
+
+LOW_DISK = 500 * 1024 * 1024
+
+
+@dataclass
+class Check:
+    ok: bool
+    message: str
+    hint: str = ""
+
+
+def _writable(folder: Path) -> Check:
+    if not folder.is_dir():
+        return Check(False, f"{folder.name}/ 不存在", f"运行 `automator init {folder.parent}` 建立")
+    probe = folder / f".automator-probe-{uuid.uuid4().hex[:8]}"
+    try:
+        probe.write_bytes(b"probe")
+        probe.unlink()
+    except OSError as exc:
+        return Check(False, f"{folder.name}/ 不能写入：{exc.strerror or exc}", "检查共享盘的写权限和是否已连接")
+    return Check(True, f"{folder.name}/ 可以写入")
+
+
+def _rules_and_templates(settings: Settings) -> list[Check]:
+    from automator.pipeline import load_context
+
+    try:
+        ctx = load_context(settings)
+    except AutomatorError as exc:
+        return [Check(False, f"规则或模板有问题：{exc.message}", exc.hint or "")]
+    names = "、".join(r.zh for r in ctx.ruleset.rules.values())
+    return [Check(True, f"规则和模板均无问题（{names}）")]
+
+
+def _ledger(settings: Settings) -> Check:
+    if not settings.ledger.exists():
+        return Check(True, "台账尚未建立（第一次处理文件时自动建立）")
+    try:
+        with sqlite3.connect(settings.ledger, timeout=5) as db:
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+            count = db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0]
+    except sqlite3.Error as exc:
+        return Check(False, f"台账 {settings.ledger.name} 无法读取：{exc}", "若文件已损坏，可改名保存后重新开始")
+    if verdict != "ok":
+        return Check(False, f"台账 {settings.ledger.name} 已损坏：{verdict}", "先备份，再改名后重新开始")
+    return Check(True, f"台账正常（{count} 条记录）")
+
+
+def _disk(settings: Settings) -> Check:
+    free = shutil.disk_usage(settings.outbox if settings.outbox.is_dir() else settings.root).free
+    if free < LOW_DISK:
+        return Check(False, f"outbox 所在磁盘只剩 {free / 1e6:.0f} MB", "清理磁盘；空间不足时文件会留在 inbox 等待重试")
+    return Check(True, f"磁盘剩余 {free / 1e9:.1f} GB")
+
+
+def diagnose(settings: Settings) -> list[Check]:
+    if not settings.root.is_dir():
+        return [Check(False, f"工作目录 {settings.root} 不存在", f"运行 `automator init {settings.root}`")]
+    checks = [_writable(settings.root / name) for name in ("inbox", "outbox")]
+    checks += _rules_and_templates(settings) if settings.rules.is_dir() else [
+        Check(False, "rules/ 不存在", f"运行 `automator init {settings.root}`")]
+    checks += [_ledger(settings), _disk(settings)]
+    waiting = sum(1 for _ in settings.processing.glob("*/")) if settings.processing.is_dir() else 0
+    if waiting:
+        checks.append(Check(True, f"processing/ 中有 {waiting} 个未完成的文件",
+                            "若没有监视服务在运行，下次 `automator run` 或 `automator watch` 启动时会接着处理"))
+    return checks
