@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from automator.errors import LedgerError
+from automator.filesystems import on_network
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
@@ -88,9 +89,11 @@ class Ledger:
         self.timeout = timeout
         try:
             self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-            # Switching to WAL can answer "locked" at once (no busy handler) while another
-            # worker opens the same new ledger: retried like every other statement.
-            self._retry(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+            # WAL on local disks; on SMB/NFS the rollback journal, whose file locks work there
+            # (WAL's shared memory does not). Switching can answer "locked" at once (no busy
+            # handler) while another worker opens the same new ledger: retried like the rest.
+            mode = "DELETE" if on_network(path.parent) else "WAL"
+            self._retry(lambda: self.db.execute(f"PRAGMA journal_mode={mode}"))
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._retry(lambda: self.db.executescript(SCHEMA))
         except sqlite3.Error as exc:
