@@ -527,3 +527,102 @@ def test_verify_damaged_output(tmp_path):
             data = zin.read(item.filename)
             zout.writestr(item, data.replace(b"</w:body>", b"") if item.filename == "word/document.xml" else data)
     assert any(p.startswith("word/document.xml 不是有效的 XML") for p in verify_docx(broken))
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+def _docxtpl_reference(template: Path, ctx: dict) -> bytes:
+    """The plain docxtpl way: a fresh DocxTemplate, rendered and saved by python-docx."""
+    from docxtpl import DocxTemplate
+
+    from automator.stages.render import environment
+
+    tpl = DocxTemplate(str(template))
+    tpl.render(ctx, jinja_env=environment())
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        names = z.namelist()
+        assert len(names) == len(set(names))
+        return {name: z.read(name) for name in names}
+
+
+TRICKY = "R&D <Team> & \"合伙人\" 'x' {{ 7*7 }} {% if x %} {_{ y }_} 第一行\n第二行\r\n第三行\t制表 A\x0bB\x01C"
+
+
+def _variants(rule, key: str):
+    base = SAMPLES[key]
+    yield base
+    fields = {k: TRICKY for k in ("client", "brand", "venue", "background", "campaign", "project")
+              if k in base["fields"]}
+    yield {"fields": {**base["fields"], **fields}, "tables": base["tables"]}
+    yield {"fields": base["fields"], "tables": {spec.key: [] for spec in rule.tables}}
+    many = {}
+    for name, rows in base["tables"].items():
+        if isinstance(rows, list) and rows:
+            many[name] = [dict(rows[i % len(rows)]) for i in range(50)]
+            text_key = next(k for k in ("topic", "name", "decision", "action", "item", "media") if k in rows[0])
+            many[name][3][text_key] = TRICKY
+    yield {"fields": base["fields"], "tables": many}
+
+
+@pytest.mark.parametrize("key", FOUR)
+def test_fast_path_writes_what_docxtpl_writes(ruleset, tmp_path, key):
+    """Every zip member (body, headers, footers, properties, styles…) equals plain docxtpl's output."""
+    rule = ruleset.rules[key]
+    template = TEMPLATES / rule.template
+    for i, data in enumerate(_variants(rule, key)):
+        ctx = build_context(make_document(rule, data), rule, ruleset, source_name="R&D <源>.xlsx",
+                            summary="9项检查全部通过", draft=bool(i % 2))
+        out = tmp_path / f"{key}{i}.docx"
+        render_document(template, ctx, out)
+        ours, theirs = _members(out.read_bytes()), _members(_docxtpl_reference(template, ctx))
+        assert list(ours) == list(theirs)
+        assert [name for name in ours if ours[name] != theirs[name]] == []
+        docx.Document(str(out))
+        assert verify_docx(out, expected_values(ctx, template=template)) == []
+
+
+def test_tags_in_core_properties_still_render(tmp_path):
+    """docxtpl renders the core properties too; such a template takes the full path."""
+    d = docx.Document()
+    d.add_paragraph("客户：{{ client }}")
+    d.core_properties.title = "报告 {{ client }}"
+    template = tmp_path / "props.docx"
+    d.save(str(template))
+    render_document(template, {"client": "星河乳业"}, tmp_path / "out.docx")
+    out = docx.Document(str(tmp_path / "out.docx"))
+    assert out.core_properties.title == "报告 星河乳业"
+    assert "客户：星河乳业" in all_text(tmp_path / "out.docx")
+
+
+def test_missing_variable_in_footer_names_it_and_writes_nothing(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("客户：{{ client }}")
+    d.sections[0].footer.paragraphs[0].text = "第 {{ page_no }} 页"
+    template = tmp_path / "footer.docx"
+    d.save(str(template))
+    with pytest.raises(TemplateError, match="missing variable page_no"):
+        render_document(template, {"client": "星河"}, tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_verify_still_parses_a_changed_part_after_a_good_one(tmp_path):
+    """Parts seen good are skipped only when byte-identical; a damaged styles.xml is still caught."""
+    template = _a4_template(tmp_path, "客户：{{ client }}", name="good.docx")
+    out = tmp_path / "out.docx"
+    render_document(template, {"client": "星河"}, out)
+    assert verify_docx(out, {"client": "星河"}) == []
+    broken = tmp_path / "broken_styles.docx"
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(broken, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, data[:-20] if item.filename == "word/styles.xml" else data)
+    assert any(p.startswith("word/styles.xml 不是有效的 XML") for p in verify_docx(broken, {"client": "星河"}))
+    assert verify_docx(out, {"client": "星河"}) == []

@@ -7,11 +7,14 @@ python-docx open, and stricter: docxtpl itself parses with recover=True, which
 hides broken XML, pitfall 1.1). Checks: every `word/` XML part parses; no
 template tag is left (1.5); no `None`/`nan` shows as a value (1.3); every
 section is A4 (2.3); optionally, each expected value appears in the text.
+Parts with no text to check (styles, theme, settings…) that are byte-identical to
+one already parsed cleanly in this process are not parsed again.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -23,6 +26,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{|\{%|｛｛|\{％|｛%|%\}|\}\}|％\}|｝｝|\{#|#\}")
 _EMPTY_WORDS = {"None", "none", "nan", "NaN", "NaT", "null", "NULL", "undefined"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_TEXT_PARTS = ("word/document", "word/header", "word/footer", "word/footnotes")
+# Exact bytes of parts without text that parsed cleanly: parsing them again can only
+# give the same answer. Most are the template's own parts, so the set stays small.
+_GOOD: set[bytes] = set()
+_GOOD_LOCK = threading.Lock()
+_GOOD_MAX = 64
 
 
 def _text(el: etree._Element) -> str:
@@ -87,25 +96,38 @@ def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) 
         for name in names:
             if not name.startswith("word/") or not name.endswith((".xml", ".rels")):
                 continue
+            has_text = name.startswith(_TEXT_PARTS)
             try:
-                root = etree.fromstring(archive.read(name), _PARSER)
+                data = archive.read(name)
+                if not has_text and data in _GOOD:
+                    continue
+                root = etree.fromstring(data, _PARSER)
             except etree.XMLSyntaxError as exc:
                 problems.append(f"{name} 不是有效的 XML：{exc}")
                 continue
             except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error) as exc:
                 problems.append(f"{name} 无法读取：{exc}")
                 continue
+            if not has_text:
+                _remember(data)
+                continue
             if name == "word/document.xml":
                 body = root
-            if name.startswith(("word/document", "word/header", "word/footer", "word/footnotes")):
-                label = _part_label(name)
-                texts += [(label, _text(p)) for p in root.iter(f"{W}p")]
-                texts += [(f"{label}表格", _text(tc)) for tc in root.iter(f"{W}tc")]
+            label = _part_label(name)
+            texts += [(label, _text(p)) for p in root.iter(f"{W}p")]
+            texts += [(f"{label}表格", _text(tc)) for tc in root.iter(f"{W}tc")]
     if body is not None:
         problems += _sections(body)
     problems += _leftovers(texts, expected)
     problems += _missing(texts, expected)
     return problems
+
+
+def _remember(data: bytes) -> None:
+    with _GOOD_LOCK:
+        if len(_GOOD) >= _GOOD_MAX:
+            _GOOD.clear()
+        _GOOD.add(data)
 
 
 def _leftovers(texts: list[tuple[str, str]], expected: dict[str, str]) -> list[str]:
