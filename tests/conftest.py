@@ -90,6 +90,22 @@ def raw_workbook(path: Path, sheets: dict[str, list[tuple[Any, ...]]]) -> Path:
     return path
 
 
+def tracked_insertion(paragraph: Any, text: str) -> None:
+    """Append `text` to a python-docx paragraph as a Word tracked change (<w:ins>)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ins = OxmlElement("w:ins")
+    for attr, value in (("w:id", "1"), ("w:author", "李娜"), ("w:date", "2026-11-20T10:00:00Z")):
+        ins.set(qn(attr), value)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    ins.append(run)
+    paragraph._p.append(ins)
+
+
 def run_cli(*args: str, root: Path | None = None) -> tuple[int, str]:
     """The CLI in-process (fast); returns (exit code, stdout)."""
     argv = [*args, *(["--root", str(root)] if root else [])]

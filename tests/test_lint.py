@@ -9,11 +9,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from automator.lint import LintProblem, lint_template, used_names
+from conftest import tracked_insertion
 from automator.rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,15 +194,7 @@ def test_tracked_changes(tmp_path):
     d.sections[0].page_width, d.sections[0].page_height = Mm(210), Mm(297)
     d.add_paragraph("第一段")
     p = d.add_paragraph("项目：{{ pro")
-    ins = OxmlElement("w:ins")
-    for attr, value in (("w:id", "1"), ("w:author", "李娜"), ("w:date", "2026-11-20T10:00:00Z")):
-        ins.set(qn(attr), value)
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = "ject }}"
-    run.append(t)
-    ins.append(run)
-    p._p.append(ins)
+    tracked_insertion(p, "ject }}")
     d.save(str(path))
     problems = errors(lint_template(path))
     assert any(pr.where == "第2段" and "请先接受所有修订" in pr.message for pr in problems)

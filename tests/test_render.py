@@ -20,6 +20,7 @@ from automator.rules.loader import load_rules
 from automator.stages.render import build_context, expected_values, render_document
 from automator.stages.verify import verify_docx
 from automator.values import parse_value
+from conftest import tracked_insertion
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -474,21 +475,12 @@ def test_verify_catches_leftover_lookalike_tag(tmp_path):
 
 def test_verify_catches_tag_split_by_tracked_change(tmp_path):
     """Pitfall 1.5: the second half of a tag inside <w:ins> makes docxtpl drop the rest of the body."""
-    from docx.oxml import OxmlElement
     from docx.shared import Mm
 
     d = docx.Document()
     d.sections[0].page_width, d.sections[0].page_height = Mm(210), Mm(297)
     p = d.add_paragraph("项目: {{ pro")
-    ins = OxmlElement("w:ins")
-    ins.set(qn("w:id"), "1")
-    ins.set(qn("w:author"), "李娜")
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = "ject }}"
-    run.append(t)
-    ins.append(run)
-    p._p.append(ins)
+    tracked_insertion(p, "ject }}")
     d.add_paragraph("下一段")
     template = tmp_path / "ins.docx"
     d.save(str(template))
