@@ -69,8 +69,9 @@ def make_doc(rule: Rule, fields: dict[str, Any] | None = None,
         types = {c.key: c.type for c in spec.columns}
         table = Table(tkey, spec.zh, 1, {k: CellRef(spec.zh, f"{v}1") for k, v in letters.items()}, letters)
 
-        def row(number: int, cells: dict[str, Any]) -> Row:
-            return Row(number, {k: _value(k, v, CellRef(spec.zh, f"{letters[k]}{number}"), types[k])
+        def row(number: int, cells: dict[str, Any], sheet: str = spec.zh, letters: dict[str, str] = letters,
+                types: dict[str, str] = types) -> Row:
+            return Row(number, {k: _value(k, v, CellRef(sheet, f"{letters[k]}{number}"), types[k])
                                 for k, v in cells.items()})
 
         table.rows = [row(i, cells) for i, cells in enumerate(rows, start=2)]
