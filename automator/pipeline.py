@@ -169,7 +169,7 @@ def _process(ctx: Context, claim: claims.Claim | None, path: Path, origin: str) 
                 return filing.dry_run(ctx, read, result, staged)
             assert claim is not None and ledger is not None
             with _stage(t, "route+ledger"):
-                return filing.commit(ctx, claim, read, result, staged, sha=sha, how=read.how)
+                return filing.commit(ctx, claim, read, result, staged, sha=sha)
     except InputError as exc:
         result.status, result.reason, result.hint = "rejected", exc.message, exc.hint
         result.findings = [Finding("unreadable", Severity.ERROR, exc.message, ())]

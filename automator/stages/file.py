@@ -155,7 +155,7 @@ def _write_report(path: Path, read: Read, staged: Staged, result: Result, source
 
 
 def commit(ctx: Context, claim: claims.Claim, read: Read, result: Result, staged: Staged, *,
-           sha: str, how: str) -> Result:
+           sha: str) -> Result:
     ledger = ctx.open_ledger()
     settings = ctx.settings
     source_name = Path(claim.origin).name
