@@ -209,7 +209,3 @@ def _retry(claim: claims.Claim | None, result: Result, exc: RouteError | LedgerE
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def load(settings: Settings) -> RuleSet:
-    return load_rules(settings.rules)
