@@ -261,7 +261,7 @@ def parse_time(raw: Any, epoch: dt.datetime = EXCEL_EPOCH) -> dt.time:
 
 
 def parse_text(raw: Any) -> str:
-    if isinstance(raw, float) and raw == int(raw):
+    if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # a phone number or code typed as a number
     if isinstance(raw, dt.datetime):
         return raw.strftime("%Y-%m-%d %H:%M") if raw.time() != dt.time(0) else raw.strftime("%Y-%m-%d")

@@ -14,8 +14,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# CI replays the same examples every run (a red CI must mean a real regression); locally,
+# hypothesis explores new ones each time. Anything it finds becomes a named regression test.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 sys.path.insert(0, str(REPO / "tools"))
 
 from make_examples import EXAMPLES, NAMES  # noqa: E402

@@ -82,3 +82,9 @@ def test_unreadable_money_names_the_value() -> None:
 
 def test_a_european_decimal_comma_is_not_misread() -> None:
     assert parse_value("1.234,56", "money") == (Decimal("1234.56"), None)
+
+
+def test_text_from_odd_floats_never_crashes() -> None:
+    assert parse_value(float("inf"), "text") == ("inf", None)
+    assert parse_value(12800.0, "text") == ("12800", None)
+    assert parse_value(float("nan"), "text")[1] is None
