@@ -9,6 +9,7 @@ dispatches on a field's declared type.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -261,6 +262,8 @@ def parse_time(raw: Any, epoch: dt.datetime = EXCEL_EPOCH) -> dt.time:
 
 
 def parse_text(raw: Any) -> str:
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError("数值无效（无穷大）")
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # a phone number or code typed as a number
     if isinstance(raw, dt.datetime):
@@ -279,7 +282,8 @@ _NEEDS_EPOCH = {"date", "datetime", "time"}
 
 
 def is_blank(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    """Nothing there: None, blanks only, or a float NaN (what some writers put in empty cells)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, float) and raw != raw)
 
 
 def parse_value(raw: Any, type_: str, epoch: dt.datetime = EXCEL_EPOCH) -> tuple[Any, str | None]:

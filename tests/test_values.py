@@ -85,6 +85,6 @@ def test_a_european_decimal_comma_is_not_misread() -> None:
 
 
 def test_text_from_odd_floats_never_crashes() -> None:
-    assert parse_value(float("inf"), "text") == ("inf", None)
+    assert parse_value(float("inf"), "text") == (None, "数值无效（无穷大）")
     assert parse_value(12800.0, "text") == ("12800", None)
-    assert parse_value(float("nan"), "text")[1] is None
+    assert parse_value(float("nan"), "text") == (None, None)  # NaN is an empty cell
