@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from automator.errors import InputError
 from automator.job import CellRef
-from automator.stages.survey import MAX_CELLS, has_formulas, survey
+from automator.stages.survey import MAX_CELLS, survey
 
 log = logging.getLogger(__name__)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -98,8 +98,7 @@ def _quiet() -> Iterator[None]:
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Every non-empty cell of every sheet. Raises InputError for what cannot be read."""
-    survey(path)
-    book = _read_plain(path)
+    book = _read_plain(path, formulas=survey(path))
     if book is not None:
         return book
     try:
@@ -123,14 +122,15 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def _read_plain(path: Path) -> RawWorkbook | None:
+def _read_plain(path: Path, *, formulas: bool | None | str = "unknown") -> RawWorkbook | None:
     """A workbook without formulas, read by calamine alone (merged cells included).
 
     None when it has formulas (openpyxl then says which cells are formulas) or anything
     about it is unusual: the openpyxl path below decides, as for every other workbook.
+    `formulas` is what the survey found, when the caller already ran it.
     """
     try:
-        if has_formulas(path) is not False:
+        if (survey(path) if formulas == "unknown" else formulas) is not False:
             return None
         from python_calamine import CalamineWorkbook, SheetTypeEnum
 

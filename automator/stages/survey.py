@@ -124,14 +124,23 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
     return ext
 
 
-def survey(path: Path) -> None:
+def survey(path: Path) -> bool | None:
     """Refuse, before any reader loads it, a workbook too big for a document: too many cells
     (openpyxl would take seconds and hundreds of MB to find out) or cells spread so far apart
-    that calamine's grid would exhaust memory. Costs about a millisecond on an agency workbook."""
+    that calamine's grid would exhaust memory. Costs about a millisecond on an agency workbook.
+
+    Returns whether any worksheet holds a formula (None when the sheets are not where Excel
+    puts them), noted on the cheap first pass so the sheets are not unpacked again for it.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
             parts = _cell_parts(zf)
-            values = sum(len(_VALUE.findall(buf)) for info in parts for buf in _chunks(zf, info))
+            values, formulas = 0, False
+            for info in parts:
+                worksheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+                for buf in _chunks(zf, info):
+                    values += len(_VALUE.findall(buf))
+                    formulas = formulas or (worksheet and _FORMULA.search(buf) is not None)
             if values > MAX_CELLS:
                 raise InputError(f"工作簿单元格过多（{values:,} 个，上限 {MAX_CELLS:,}），一份文档不应有这么多数据",
                                  hint="请只保留本文档需要的行后另存", code="too-large")
@@ -146,6 +155,9 @@ def survey(path: Path) -> None:
                                      f"整张表约 {ext.grid:,} 个格子，一份文档不应这么大",
                                      hint="请在 Excel/WPS 中按 Ctrl+End 找到远处多余的单元格，删除那些行和列后另存",
                                      code="too-large")
+            if not any(i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml") for i in parts):
+                return None
+            return formulas
     except InputError:
         raise
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
@@ -154,11 +166,3 @@ def survey(path: Path) -> None:
         raise InputError("工作簿已损坏：内部的工作表数据无法完整解压", hint="请用 Excel 或 WPS 打开确认后另存为 .xlsx 再放入",
                          code="damaged") from exc
 
-
-def has_formulas(path: Path) -> bool | None:
-    """Whether any worksheet holds a formula; None when the sheets are not where Excel puts them."""
-    with zipfile.ZipFile(path) as zf:
-        parts = [i for i in zf.infolist() if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
-        if not parts:
-            return None
-        return any(_FORMULA.search(buf) for info in parts for buf in _chunks(zf, info))
