@@ -150,6 +150,7 @@ def _process(ctx: Context, claim: claims.Claim | None, path: Path, origin: str) 
     result = Result(input=origin)
     t = result.seconds
     name = Path(origin).name
+    sha: str | None = None
     try:
         with _stage(t, "intake"):
             sha = content_hash(path)
@@ -175,7 +176,7 @@ def _process(ctx: Context, claim: claims.Claim | None, path: Path, origin: str) 
         result.findings = [Finding("unreadable", Severity.ERROR, exc.message, ())]
         if claim is None:
             return result
-        return _reject(ctx, claim, result)
+        return _reject(ctx, claim, result, sha)
     except (RouteError, LedgerError) as exc:
         return _retry(claim, result, exc)
     except Exception as exc:  # noqa: BLE001 - the one catch-all: record, keep the original, go on
@@ -185,14 +186,14 @@ def _process(ctx: Context, claim: claims.Claim | None, path: Path, origin: str) 
         result.hint = "请把此文件和 automator.log 发给系统管理员"
         if claim is None:
             return result
-        return _reject(ctx, claim, result)
+        return _reject(ctx, claim, result, sha)
 
 
-def _reject(ctx: Context, claim: claims.Claim, result: Result) -> Result:
+def _reject(ctx: Context, claim: claims.Claim, result: Result, sha: str | None) -> Result:
     # Filing a rejection writes to outbox and the ledger too: a full disk or a locked
     # ledger there is the same retryable failure, not a crash of the whole batch.
     try:
-        return filing.reject(ctx, claim, result)
+        return filing.reject(ctx, claim, result, sha=sha)
     except (RouteError, LedgerError) as exc:
         return _retry(claim, result, exc)
 

@@ -235,7 +235,8 @@ def _reason_text(result: Result, source_name: str, *, marked: bool = False) -> s
     return "\n".join(lines) + "\n"
 
 
-def reject(ctx: Context, claim: claims.Claim, result: Result) -> Result:
+def reject(ctx: Context, claim: claims.Claim, result: Result, *, sha: str | None = None) -> Result:
+    """File an unreadable input under _已拒收 with its reason. `sha`: its hash, when already known."""
     settings = ctx.settings
     name = Path(claim.origin).name
     stem = Path(name).stem if Path(name).suffix else name
@@ -253,7 +254,7 @@ def reject(ctx: Context, claim: claims.Claim, result: Result) -> Result:
             placed.append(route.place(claim.file, source, move=False))
             placed.append(route.write_new(reason, _reason_text(result, name).encode("utf-8")))
             result.outputs = [settings.rel(source), settings.rel(reason)]
-            ledger.record(in_transaction=True, sha256=content_hash_safe(source), input=claim.origin,
+            ledger.record(in_transaction=True, sha256=sha or content_hash_safe(source), input=claim.origin,
                           status="rejected", doc_type=result.doc_type, client=result.client,
                           outputs=result.outputs, findings=[f.to_json() for f in result.findings],
                           reason=result.reason)
