@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from automator.result import STATUS_ZH as STATUS
 from automator.stages.ledger import Entry
-
-STATUS = {"archived": "已归档", "review": "送复核", "rejected": "已拒收", "duplicate": "判为重复"}
 
 
 def explain_text(entry: Entry) -> str:

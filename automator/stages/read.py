@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from automator.errors import InputError
 from automator.job import CellRef
 from automator.stages.survey import MAX_CELLS, survey
+from automator.values import is_blank
 
 log = logging.getLogger(__name__)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -81,10 +82,6 @@ def _unescape(text: str) -> str:
     """OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
     `_x005F_` for a literal `_`). calamine decodes them; openpyxl leaves them as text."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @contextlib.contextmanager
@@ -149,7 +146,7 @@ def _read_plain(path: Path, *, formulas: bool | None | str = "unknown") -> RawWo
             sheet = RawSheet(meta.name)
             for r, values in enumerate(source.to_python(skip_empty_area=False), start=1):
                 for c, value in enumerate(values, start=1):
-                    if _blank(value):
+                    if is_blank(value):
                         continue
                     total = _counted(total)
                     sheet.rows.setdefault(r, {})[c] = RawCell(r, c, _plain_value(value),
@@ -202,7 +199,7 @@ def _read_openpyxl(path: Path) -> RawWorkbook | None:
                 value = cell.value
                 if isinstance(value, str) and "_x" in value:
                     value = _unescape(value)
-                if _blank(value):
+                if is_blank(value):
                     continue
                 total = _counted(total)
                 raw = RawCell(row, col, value, merged_title=(row, col) in titles)
@@ -291,7 +288,7 @@ def _read_calamine(path: Path) -> RawWorkbook:
                 continue
             for r, values in enumerate(grid, start=1):
                 for c, value in enumerate(values, start=1):
-                    if not _blank(value):
+                    if not is_blank(value):
                         total += 1
                         if total > MAX_CELLS:
                             raise InputError(f"工作簿单元格过多（超过 {MAX_CELLS:,} 个）", code="too-large")
