@@ -83,8 +83,7 @@ def _echo_result(result: Result) -> None:
             click.echo(f"    建议：{result.hint}")
     elif result.status == "review":
         for finding in [f for f in result.findings if f.severity == "error"][:5]:
-            cells = f"（{'、'.join(finding.cells)}）" if finding.cells else ""
-            click.echo(f"    - {finding.message}{cells}")
+            click.echo(f"    - {finding.message}{finding.where}")
 
 
 def exit_code(results: list[Result]) -> Exit:
@@ -179,8 +178,7 @@ def check(path: Path, root: Path | None, as_json: bool) -> None:
             mark = "✓" if c.passed else ("✗" if c.severity == "error" else "⚠")
             click.echo(f"  {mark} {c.title}")
             for f in c.findings:
-                cells = f"（{'、'.join(f.cells)}）" if f.cells else ""
-                click.echo(f"      {f.message}{cells}")
+                click.echo(f"      {f.message}{f.where}")
         click.echo(f"结果：{'有 %d 个错误，归档前需改正' % errors if errors else '可以归档'}")
     sys.exit(Exit.ATTENTION if errors else Exit.OK)
 

@@ -92,6 +92,11 @@ class Finding:
     message: str
     cells: tuple[str, ...] = ()
 
+    @property
+    def where(self) -> str:
+        """The cells as a reader sees them after a message: "（预算!B5、基本信息!B8）", or ""."""
+        return f"（{'、'.join(self.cells)}）" if self.cells else ""
+
     def to_json(self) -> dict[str, Any]:
         return {"check": self.check, "severity": str(self.severity),
                 "message": self.message, "cells": list(self.cells)}

@@ -226,8 +226,7 @@ def _reason_text(result: Result, source_name: str, *, marked: bool = False) -> s
     if result.reason:
         lines += [f"原因：{result.reason}", *( [f"怎么办：{result.hint}"] if result.hint else [])]
     for f in result.findings:
-        where = f"（{'、'.join(f.cells)}）" if f.cells else ""
-        lines.append(f"- [{'错误' if f.severity == Severity.ERROR else '提醒'}] {f.message}{where}")
+        lines.append(f"- [{'错误' if f.severity == Severity.ERROR else '提醒'}] {f.message}{f.where}")
     if result.status == "review" and marked:
         lines += ["", "请打开「标注」工作簿，改正标红的单元格后，把改好的工作簿重新放入 inbox。"]
     elif result.status == "review":
