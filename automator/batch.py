@@ -17,7 +17,7 @@ from pathlib import Path
 
 from automator import claim as claims
 from automator.pipeline import Context, load_context, process_claim, process_path
-from automator.result import Result
+from automator.outcome import Result
 from automator.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ MAX_ATTEMPTS = 2  # a claim whose process died this often is not tried again: th
 
 def recover(ctx: Context) -> list[Result]:
     """Finish what a killed process had claimed and not completed."""
-    from automator.stages.file import committed_before_crash
+    from automator.archive.file_old import committed_before_crash
 
     results = []
     for claim in claims.abandoned(ctx.settings):
@@ -85,7 +85,7 @@ def recover(ctx: Context) -> list[Result]:
 
 def poisoned(ctx: Context, claim: claims.Claim) -> Result:
     """Reject a file whose processing killed the process every time (a reader library crashed)."""
-    from automator.stages.file import reject
+    from automator.archive.file_old import reject
 
     result = Result(input=claim.origin, status="rejected")
     result.reason = f"处理此文件时程序 {claim.attempts} 次意外终止（文件可能损坏，触发了读取库的缺陷），已停止重试"

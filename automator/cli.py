@@ -18,7 +18,7 @@ import click
 
 from automator.errors import AutomatorError, ConfigError
 from automator.exit_codes import Exit
-from automator.result import STATUS_MARK, STATUS_ZH, Result
+from automator.outcome import STATUS_MARK, STATUS_ZH, Result
 from automator.settings import Settings
 
 
@@ -231,7 +231,7 @@ def sample(doc_type: str, output: Path | None, root: Path | None) -> None:
 @friendly
 def history(limit: int, status: str | None, root: Path | None, as_json: bool) -> None:
     """最近处理过的文件及其结果。"""
-    from automator.stages.ledger import Ledger
+    from automator.archive.ledger import Ledger
 
     settings = _settings(root)
     if not settings.ledger.exists():
@@ -262,7 +262,7 @@ def history(limit: int, status: str | None, root: Path | None, as_json: bool) ->
 def explain(name: str, root: Path | None, as_json: bool) -> None:
     """说明一个文件为什么去了它去的地方：匹配的规则、命名用的单元格、模板版本。"""
     from automator.explain import explain_text
-    from automator.stages.ledger import Ledger
+    from automator.archive.ledger import Ledger
 
     settings = _settings(root)
     entries = []

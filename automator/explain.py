@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from automator.result import STATUS_ZH as STATUS
-from automator.stages.ledger import Entry
+from automator.outcome import STATUS_ZH as STATUS
+from automator.archive.ledger import Entry
 
 
 def explain_text(entry: Entry) -> str:

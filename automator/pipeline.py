@@ -23,15 +23,15 @@ from pathlib import Path
 from automator import claim as claims
 from automator.checks import run_checks
 from automator.errors import InputError, LedgerError, RouteError
-from automator.job import CheckResult, Document, Finding, Severity
-from automator.result import Result
+from automator.document import CheckResult, Document, Finding, Severity
+from automator.outcome import Result
 from automator.rules.loader import RuleSet, load_rules
 from automator.rules.model import Rule
 from automator.settings import Settings
-from automator.stages import file as filing
-from automator.stages.classify import Match, classify
-from automator.stages.intake import content_hash, sniff
-from automator.stages.ledger import Ledger
+from automator.archive import file_old as filing
+from automator.readers.workbook.classify import Match, classify
+from automator.readers.sniff import content_hash, sniff
+from automator.archive.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +71,13 @@ def read_document(ctx: Context, path: Path, *, name: str | None = None) -> Read:
     """intake + read + classify + bind. Raises InputError for what cannot be read."""
     kind = sniff(path)
     if kind == "pdf":
-        from automator.pdf.read import read_pdf
+        from automator.readers.pdf.read import read_pdf
 
         doc = read_pdf(path, ctx.ruleset)
         rule = ctx.ruleset.rules[doc.doc_type or ""]
         return Read(doc, rule, f"PDF 标题识别为{rule.zh}")
-    from automator.stages.bind import bind
-    from automator.stages.read import read_workbook
+    from automator.readers.workbook.bind import bind
+    from automator.readers.workbook.read import read_workbook
 
     book = read_workbook(path)
     match: Match = classify(book, ctx.ruleset, name or path.name)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from automator.safe_names import safe_name  # noqa: E402
-from automator.stages.ledger import Ledger  # noqa: E402
+from automator.archive.ledger import Ledger  # noqa: E402
 from make_inputs import CLIENTS, PEOPLE  # noqa: E402
 
 REPORT = "检查报告.md"
@@ -65,7 +65,7 @@ def ops(root: Path, repeat: int = 300) -> dict[str, float]:
     """Microseconds per ledger and routing operation the pipeline does for each document,
     on this root as it is: the duplicate lookup, the version lookup, the insert (one
     transaction each, as commit does) and the choice of a free name in a client folder."""
-    from automator.stages import route
+    from automator.archive import route
 
     folder = root / "outbox" / safe_name(CLIENTS[0]) / "2026" / "会议纪要"
     folder.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from automator.annotate import AUTHOR, SUMMARY_SHEET, annotate_workbook
-from automator.job import Finding, Severity
+from automator.outputs.annotate import AUTHOR, SUMMARY_SHEET, annotate_workbook
+from automator.document import Finding, Severity
 
 SUM = Finding("sum", Severity.ERROR, "预算合计 200,000.00 与金额明细之和 210,000.00 不符，相差 10,000.00", ("预算!B4",))
 OWNER = Finding("required", Severity.ERROR, "行动事项第3行「负责人」为空", ("行动事项!C3",))

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from automator.filesystems import fs_type, on_network
-from automator.stages.ledger import Ledger
+from automator.archive.ledger import Ledger
 
 MOUNTS = """\
 /dev/sda1 / ext4 rw,relatime 0 0

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 
-from automator.job import CellRef
-from automator.stages.formulas import evaluate
+from automator.document import CellRef
+from automator.readers.workbook.formulas import evaluate
 
 
 def book(path, sheets):
@@ -88,7 +88,7 @@ def test_other_functions_go_to_the_formulas_package(tmp_path):
 
 
 def test_the_reader_gets_computed_values(tmp_path):
-    from automator.stages.read import read_workbook
+    from automator.readers.workbook.read import read_workbook
 
     path = book(tmp_path / "x.xlsx", {"预算": {"A1": "项目", "B1": "金额", "A2": "拍摄", "B2": 120000,
                                             "A3": "设计", "B3": 90000.5, "A4": "合计", "B4": "=SUM(B2:B3)",

@@ -340,7 +340,7 @@ def test_damaged_copies_never_raise(tmp_path, ruleset):
     import random
 
     from automator.errors import TemplateError
-    from automator.stages.render import example_context, render_document
+    from automator.outputs.render import example_context, render_document
 
     rule = ruleset.rules["agenda"]
     source = (ROOT / "templates" / "agenda.docx").read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from automator.stages.read import RawWorkbook, _read_openpyxl, _read_plain, read_workbook
+from automator.readers.workbook.read import RawWorkbook, _read_openpyxl, _read_plain, read_workbook
 
 CORPUS = Path("/work/shared/corpus/xlsx")
 

@@ -11,9 +11,9 @@ import pytest
 
 from automator.errors import InputError
 from conftest import MINIMAL_REPORT, raw_workbook
-from automator.stages.bind import bind
-from automator.stages.classify import classify
-from automator.stages.read import read_workbook
+from automator.readers.workbook.bind import bind
+from automator.readers.workbook.classify import classify
+from automator.readers.workbook.read import read_workbook
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "xlsx"
 

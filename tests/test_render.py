@@ -15,10 +15,10 @@ from docx.oxml.ns import qn
 
 from automator import formatting
 from automator.errors import TemplateError
-from automator.job import CellRef, Document, Row, Table, Value
+from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.loader import load_rules
-from automator.stages.render import build_context, expected_values, render_document
-from automator.stages.verify import verify_docx
+from automator.outputs.render import build_context, expected_values, render_document
+from automator.outputs.verify import verify_docx
 from automator.values import parse_value
 from conftest import tracked_insertion
 
@@ -528,7 +528,7 @@ def _docxtpl_reference(template: Path, ctx: dict) -> bytes:
     """The plain docxtpl way: a fresh DocxTemplate, rendered and saved by python-docx."""
     from docxtpl import DocxTemplate
 
-    from automator.stages.render import environment
+    from automator.outputs.render import environment
 
     tpl = DocxTemplate(str(template))
     tpl.render(ctx, jinja_env=environment())

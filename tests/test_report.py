@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from automator.checks import run_checks
-from automator.job import CellRef, CheckResult, Document, Finding, Row, Severity, Table, Value
-from automator.report import summary, write_report
+from automator.document import CellRef, CheckResult, Document, Finding, Row, Severity, Table, Value
+from automator.outputs.report import summary, write_report
 from automator.rules import load_rules
 
 RULES = Path(__file__).resolve().parents[1] / "rules"

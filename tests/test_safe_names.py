@@ -24,8 +24,8 @@ def test_long_names_are_cut_on_a_character_boundary() -> None:
 def test_a_blank_field_leaves_no_dangling_separator(ruleset) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 
-    from automator.job import Document, Value
-    from automator.stages.route import base_name
+    from automator.document import Document, Value
+    from automator.archive.route import base_name
 
     rule = ruleset.rules["quote"]
     doc = Document(source=None, fields={"doc_date": Value("doc_date", None, dt.date(2026, 11, 20)),  # type: ignore[arg-type]

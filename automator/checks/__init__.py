@@ -24,10 +24,10 @@ from pydantic import ValidationError
 
 from automator.checks.base import Check
 from automator.checks.registry import REGISTRY, UnknownCheck
-from automator.job import CheckResult, Finding, Severity
+from automator.document import CheckResult, Finding, Severity
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 log = logging.getLogger("automator.checks")

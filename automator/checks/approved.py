@@ -24,10 +24,10 @@ from pydantic import Field
 
 from automator.checks.base import Check, Tolerance, column_problem, field_problem, table_problem
 from automator.checks.common import SUMMABLE, as_decimal, cents, field_label, fmt_money, refs, usable
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

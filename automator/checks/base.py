@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from automator.job import Finding, Severity
+from automator.document import Finding, Severity
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

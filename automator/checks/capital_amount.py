@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Literal
 from automator.capital import parse_capital, to_capital
 from automator.checks.base import Check, field_problem
 from automator.checks.common import SUMMABLE, as_decimal, cents, field_label, fmt_money, refs, usable
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from collections.abc import Iterator
 from typing import Any
 
-from automator.job import CellRef, Document, Row, Table, Value
+from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.model import Rule
 
 CENT = Decimal("0.01")

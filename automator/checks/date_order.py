@@ -24,10 +24,10 @@ from automator.checks.common import (
     refs,
     usable,
 )
-from automator.job import CellRef, Finding
+from automator.document import CellRef, Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 DAY = dt.timedelta(days=1)

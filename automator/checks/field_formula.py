@@ -12,10 +12,10 @@ from pydantic import PrivateAttr, field_validator
 from automator.checks.base import Check, Tolerance, field_problem
 from automator.checks.common import NUMERIC, RATES, as_decimal, field_label, fmt_value, refs, usable
 from automator.checks.row_formula import _NAME, _SHOWN, _STEP, _TOKEN, evaluate, names_in, parse_expr
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

@@ -17,10 +17,10 @@ from automator.checks.common import (
     table_label,
     usable,
 )
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 PER_ROW = Decimal("0.005")  # percentage points: half of the last digit of a share shown as 33.33 %

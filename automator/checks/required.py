@@ -9,10 +9,10 @@ from pydantic import model_validator
 
 from automator.checks.base import Check, column_problem, field_problem, table_problem
 from automator.checks.common import cell_of, column_label, field_label, refs, table_label
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

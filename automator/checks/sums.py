@@ -20,10 +20,10 @@ from automator.checks.common import (
     table_label,
     usable,
 )
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Literal
 
 from automator.checks.base import Check
 from automator.checks.common import refs
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
-# The summary sheet `automator.annotate` puts first in a marked copy. An AE who fixes
+# The summary sheet `automator.outputs.annotate` puts first in a marked copy. An AE who fixes
 # the marked copy and drops it again has not typed anything into it: not a finding.
 SUMMARY_SHEET = "检查结果"
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Literal
 
 from automator.checks.base import Check
 from automator.checks.common import refs, walk
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 

@@ -10,10 +10,10 @@ from pydantic import Field, PrivateAttr
 
 from automator.checks.base import Check
 from automator.checks.common import refs, walk
-from automator.job import Finding
+from automator.document import Finding
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 # Chinese names of the lists the agency ships; other lists are named by their key.

@@ -51,7 +51,7 @@ from automator.lint.tags import (
     text_checks,
     tracked_changes,
 )
-from automator.stages.verify import _sections as page_problems
+from automator.outputs.verify import _sections as page_problems
 
 if TYPE_CHECKING:
     from automator.rules.loader import RuleSet
@@ -84,7 +84,7 @@ def lint_template(path: Path, rule: Rule | None = None, ruleset: RuleSet | None 
     `trial=False` skips the trial render (about half the time): the static checks
     still catch every problem the tests know of.
     """
-    from automator.stages.render import environment
+    from automator.outputs.render import environment
 
     problems: list[LintProblem] = []
     parts = open_parts(Path(path), problems)
@@ -113,7 +113,7 @@ def lint_template(path: Path, rule: Rule | None = None, ruleset: RuleSet | None 
 
 def used_names(path: Path) -> set[str] | None:
     """What a template shows: `client`, `items.topic`, `items_total.minutes`… (None if unreadable)."""
-    from automator.stages.render import environment
+    from automator.outputs.render import environment
 
     problems: list[LintProblem] = []
     parts = open_parts(Path(path), problems)

@@ -19,7 +19,7 @@ _AT = re.compile(r" at \d+$")  # Jinja's character offset means nothing to a Wor
 
 def patched_sources(parts: dict[str, Any]) -> dict[str, str]:
     """Each part as docxtpl will hand it to Jinja (same patching, same line breaks)."""
-    from automator.stages.render import patch_xml
+    from automator.outputs.render import patch_xml
 
     out = {}
     for label, root in parts.items():

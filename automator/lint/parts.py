@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 
 from automator.lint.problem import LintProblem
-from automator.stages.verify import _text as paragraph_text
+from automator.outputs.verify import _text as paragraph_text
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

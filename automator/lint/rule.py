@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def _provided(rule: Rule, ruleset: RuleSet | None) -> dict[str, set[str] | None]:
     """Every name the render context has → its attributes (None: a plain string)."""
-    from automator.stages.render import META_KEYS
+    from automator.outputs.render import META_KEYS
 
     out: dict[str, set[str] | None] = {f.key: None for f in rule.fields}
     for table in rule.tables:
@@ -31,7 +31,7 @@ def _provided(rule: Rule, ruleset: RuleSet | None) -> dict[str, set[str] | None]
 
 def variable_checks(trees: dict[str, Any], units: list[Unit], rule: Rule,
                     ruleset: RuleSet | None) -> list[LintProblem]:
-    from automator.stages.render import environment
+    from automator.outputs.render import environment
 
     provided = _provided(rule, ruleset)
     builtins = set(environment().globals) | {"loop"}   # range, dict, namespace…
@@ -62,12 +62,12 @@ def variable_checks(trees: dict[str, Any], units: list[Unit], rule: Rule,
 def trial_render(path: Path, rule: Rule, ruleset: RuleSet) -> list[LintProblem]:
     """Fill the template with the rule's example values and verify the result."""
     from automator.errors import TemplateError
-    from automator.stages.render import (
+    from automator.outputs.render import (
         example_context,
         expected_values,
         render_document,
     )
-    from automator.stages.verify import verify_docx
+    from automator.outputs.verify import verify_docx
 
     context = example_context(rule, ruleset)
     out = io.BytesIO()

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from automator.batch import waiting
-from automator.result import Result
+from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
@@ -47,7 +47,7 @@ from automator.watch.tell import Relay, console_line, describe
 
 log = logging.getLogger("automator.watch")
 RETRY_FIRST, RETRY_MAX = 10.0, 600.0  # back-off for files put back after a write failure
-PRELOAD = ["automator.watch.worker", "automator.pipeline", "automator.stages.read", "automator.stages.render"]
+PRELOAD = ["automator.watch.worker", "automator.pipeline", "automator.readers.workbook.read", "automator.outputs.render"]
 
 
 @dataclass

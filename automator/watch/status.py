@@ -94,7 +94,7 @@ def _claims(settings: Settings) -> list[dict[str, Any]]:
 def _recent(settings: Settings, limit: int) -> list[dict[str, Any]]:
     if not settings.ledger.exists():
         return []
-    from automator.stages.ledger import Ledger
+    from automator.archive.ledger import Ledger
 
     with Ledger(settings.ledger) as ledger:
         entries = ledger.recent(limit)

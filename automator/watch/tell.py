@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import time
 
-from automator.result import STATUS_MARK as MARK
-from automator.result import STATUS_ZH, Result
+from automator.outcome import STATUS_MARK as MARK
+from automator.outcome import STATUS_ZH, Result
 QUIET = 3600.0  # a repeated warning from a worker is written again only after this many seconds
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from automator.claim import pid_alive
-from automator.result import Result
+from automator.outcome import Result
 
 _ctx: Any = None
 

@@ -17,7 +17,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from automator.checks import compile_checks, run_checks
-from automator.job import CellRef, CheckResult, Document, Finding, Row, Table, Value
+from automator.document import CellRef, CheckResult, Document, Finding, Row, Table, Value
 from automator.rules import RuleSet, load_rules
 from automator.rules.model import Rule
 

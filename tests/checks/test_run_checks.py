@@ -3,7 +3,7 @@ from typing import Literal
 
 from automator.checks import MAX_FINDINGS, compile_checks, run_checks
 from automator.checks.base import Check
-from automator.job import Finding, Severity
+from automator.document import Finding, Severity
 
 
 class Broken(Check):

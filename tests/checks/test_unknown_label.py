@@ -1,4 +1,4 @@
-from automator.job import CellRef
+from automator.document import CellRef
 
 SPEC = {"check": "unknown_label", "severity": "warning"}
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from automator.checks import compile_checks, run_checks
-from automator.job import CellRef, Document, Finding, Value
+from automator.document import CellRef, Document, Finding, Value
 from automator.rules.loader import ConfigErrorList, RuleSet
 from automator.rules.model import Rule
 

@@ -13,13 +13,13 @@ from make_pdfs import SAMPLE_LINES, PdfSpec, QLine, invoice_spec, quote_spec, re
 
 from automator.checks import run_checks
 from automator.checks.approved import approvals_from, item_name, vendor_names
-from automator.job import Document, Finding, Severity
-from automator.pdf import read_pdf
+from automator.document import Document, Finding, Severity
+from automator.readers.pdf import read_pdf
 from automator.rules.loader import RuleSet
-from automator.stages.bind import bind
-from automator.stages.file import figures
-from automator.stages.ledger import Ledger
-from automator.stages.read import read_workbook
+from automator.readers.workbook.bind import bind
+from automator.archive.file_old import figures
+from automator.archive.ledger import Ledger
+from automator.readers.workbook.read import read_workbook
 
 CLIENT = "星河乳业（上海）有限公司"
 

@@ -22,7 +22,7 @@ import json, sys, time
 from pathlib import Path
 from automator.checks import run_checks
 from automator.errors import InputError
-from automator.pdf import read_pdf
+from automator.readers.pdf import read_pdf
 from automator.rules import load_rules
 
 ruleset = load_rules(Path(sys.argv[1]))

@@ -12,8 +12,8 @@ import pytest
 from make_pdfs import QLine, invoice_spec, quote_spec, render, scan_of, without_text_encoding
 
 from automator.errors import InputError
-from automator.job import Document
-from automator.pdf import read_pdf
+from automator.document import Document
+from automator.readers.pdf import read_pdf
 
 
 def rows(doc: Document) -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ import pytest
 from robust import CORPUS, EXAMPLES, automator, leftovers, log_text, run, sha256
 
 from automator.init import init_root
-from automator.stages.ledger import Ledger
+from automator.archive.ledger import Ledger
 
 AGENDA = "会议议程-冬季新品提案会.xlsx"
 CLIENT = "星河乳业(上海)有限公司"

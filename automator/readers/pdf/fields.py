@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from automator.capital import CAPITAL_CHARS
-from automator.job import CellRef, Value
-from automator.pdf.cells import MONEY_IN_TEXT, PERCENT_IN_TEXT, cell_value, parse_as
-from automator.pdf.lines import OTHER_LABELS, TextLine, norm, pairs
-from automator.pdf.table import TotalCell
+from automator.document import CellRef, Value
+from automator.readers.pdf.cells import MONEY_IN_TEXT, PERCENT_IN_TEXT, cell_value, parse_as
+from automator.readers.pdf.lines import OTHER_LABELS, TextLine, norm, pairs
+from automator.readers.pdf.table import TotalCell
 from automator.rules.model import Rule
 
 TOTAL_KEYS = ("subtotal", "tax", "total")

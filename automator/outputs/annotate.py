@@ -26,7 +26,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automator.checks.unknown_label import SUMMARY_SHEET
-from automator.job import Finding, Severity
+from automator.document import Finding, Severity
 
 log = logging.getLogger(__name__)
 __all__ = ["AUTHOR", "SUMMARY_SHEET", "annotate_workbook"]

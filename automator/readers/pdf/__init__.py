@@ -1,6 +1,6 @@
 """Vendor quotes and invoices in PDF.
 
-    from automator.pdf import read_pdf
+    from automator.readers.pdf import read_pdf
     doc = read_pdf(path, ruleset)   # Document, or InputError with a plain reason
 
 pdfplumber is imported on first use, so workbook-only runs do not pay for it.
@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.loader import RuleSet
 
 __all__ = ["read_pdf"]
 
 
 def read_pdf(path: Path, ruleset: RuleSet) -> Document:
-    from automator.pdf.read import read_pdf as read
+    from automator.readers.pdf.read import read_pdf as read
 
     return read(path, ruleset)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automator.checks.common import fmt_moment
-from automator.job import CheckResult, Finding, Severity
+from automator.document import CheckResult, Finding, Severity
 
 if TYPE_CHECKING:
-    from automator.job import Document
+    from automator.document import Document
     from automator.rules.model import Rule
 
 STATUS_WORDS = {

@@ -12,10 +12,10 @@ import re
 from openpyxl.utils import get_column_letter
 
 from automator.errors import InputError
-from automator.job import CellRef, Document, Row, Table, Value
+from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.model import FieldSpec, Rule, TableSpec, norm_label
-from automator.stages.classify import form_sheet
-from automator.stages.read import RawCell, RawSheet, RawWorkbook
+from automator.readers.workbook.classify import form_sheet
+from automator.readers.workbook.read import RawCell, RawSheet, RawWorkbook
 from automator.values import parse_value
 
 TOTAL_WORDS = {norm_label(x) for x in ("合计", "总计", "小计", "Total", "Totals", "Sum", "合計", "总额")}

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from automator.job import CellRef, Row, Value
-from automator.pdf.cells import cell_value
-from automator.pdf.lines import TextLine, norm
-from automator.pdf.source import Char, PageData, RuledTable
+from automator.document import CellRef, Row, Value
+from automator.readers.pdf.cells import cell_value
+from automator.readers.pdf.lines import TextLine, norm
+from automator.readers.pdf.source import Char, PageData, RuledTable
 from automator.rules.model import FieldSpec, TableSpec
 
 # A row whose first cell starts with one of these ends the line items.
@@ -197,7 +197,7 @@ def is_footer(text: str) -> bool:
 
 def scan_page(state: TableState, page: PageData, lines: list[TextLine]) -> None:
     """Read this page's part of the table into `state`."""
-    from automator.pdf.rows import take_rows  # rows.py builds on this module's types
+    from automator.readers.pdf.rows import take_rows  # rows.py builds on this module's types
 
     if state.done:
         return

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from automator.job import CellRef
-from automator.pdf.cells import cell_value
-from automator.pdf.lines import norm
-from automator.pdf.table import _NUMERIC, RawRow, TableState, TotalCell, is_total, make_row
+from automator.document import CellRef
+from automator.readers.pdf.cells import cell_value
+from automator.readers.pdf.lines import norm
+from automator.readers.pdf.table import _NUMERIC, RawRow, TableState, TotalCell, is_total, make_row
 
 
 def take_rows(state: TableState, raw_rows: list[RawRow]) -> None:

@@ -13,7 +13,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from automator.job import CellRef, Value
+from automator.document import CellRef, Value
 from automator.values import parse_value
 
 # An amount inside a line of text: currency optional, thousands separators,

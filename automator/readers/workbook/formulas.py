@@ -37,9 +37,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from automator.job import CellRef
-from automator.stages.formulas_engine import MAX_RANGE_CELLS, Book
-from automator.stages.formulas_values import BLANK, FUNCTIONS, ExcelError, Unsupported
+from automator.document import CellRef
+from automator.readers.workbook.formulas_engine import MAX_RANGE_CELLS, Book
+from automator.readers.workbook.formulas_values import BLANK, FUNCTIONS, ExcelError, Unsupported
 
 __all__ = ["BLANK", "FUNCTIONS", "MAX_RANGE_CELLS", "ExcelError", "Unsupported", "evaluate"]
 

@@ -29,8 +29,8 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from automator.errors import InputError
-from automator.job import CellRef
-from automator.stages.survey import MAX_CELLS, survey
+from automator.document import CellRef
+from automator.readers.workbook.survey import MAX_CELLS, survey
 from automator.values import is_blank
 
 log = logging.getLogger(__name__)
@@ -253,7 +253,7 @@ def _fill_cached(book: RawWorkbook, formulas: list[tuple[str, RawCell]]) -> None
             cell.uncached = True
         return
     try:
-        from automator.stages import formulas as engine
+        from automator.readers.workbook import formulas as engine
 
         with _quiet():
             computed = engine.evaluate(book.path, [CellRef(s, c.coord) for s, c in missing])

@@ -18,12 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from automator.errors import InputError
-from automator.job import CellRef, Document, Row, Table
-from automator.pdf import fields as F
-from automator.pdf.cells import cell_value
-from automator.pdf.lines import TextLine, build_lines
-from automator.pdf.source import no_text_reason, pages
-from automator.pdf.table import TableState, scan_page
+from automator.document import CellRef, Document, Row, Table
+from automator.readers.pdf import fields as F
+from automator.readers.pdf.cells import cell_value
+from automator.readers.pdf.lines import TextLine, build_lines
+from automator.readers.pdf.source import no_text_reason, pages
+from automator.readers.pdf.table import TableState, scan_page
 from automator.rules.loader import RuleSet
 from automator.rules.model import Rule
 

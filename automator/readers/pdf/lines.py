@@ -13,8 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from automator.job import CellRef
-from automator.pdf.source import Char
+from automator.document import CellRef
+from automator.readers.pdf.source import Char
 
 _SAME_LINE = 0.45   # tops within this share of the font size are one line
 _BLANK = 0.3        # a gap wider than this share of the font size is a blank

@@ -16,7 +16,7 @@ import uuid
 from pathlib import Path
 
 from automator.errors import RouteError
-from automator.job import Document
+from automator.document import Document
 from automator.rules.model import Rule
 from automator.safe_names import safe_name
 from automator.settings import Settings

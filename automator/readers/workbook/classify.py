@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from automator.errors import InputError
 from automator.rules.loader import RuleSet
 from automator.rules.model import Rule, norm_label
-from automator.stages.read import RawWorkbook
+from automator.readers.workbook.read import RawWorkbook
 
 FORM_SHEETS = {norm_label(x) for x in ("基本信息", "Info", "信息", "Form", "表单")}
 

@@ -43,7 +43,7 @@ from automator import formatting
 from automator.errors import TemplateError
 
 if TYPE_CHECKING:
-    from automator.job import Document, Table, Value
+    from automator.document import Document, Table, Value
     from automator.rules.loader import RuleSet
     from automator.rules.model import Rule, TableSpec
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automator import claim as claims
-from automator.job import CheckResult, Document, Finding, Severity
-from automator.result import Result
-from automator.stages import route
-from automator.stages.ledger import Entry
+from automator.document import CheckResult, Document, Finding, Severity
+from automator.outcome import Result
+from automator.archive import route
+from automator.archive.ledger import Entry
 
 if TYPE_CHECKING:
     from automator.pipeline import Context, Read
@@ -49,9 +49,9 @@ def template_version(path: Path) -> str:
 
 def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: Result, tmp: Path,
                   *, source_name: str) -> Staged:
-    from automator.report import summary
-    from automator.stages.render import build_context, expected_values, render_document
-    from automator.stages.verify import verify_docx
+    from automator.outputs.report import summary
+    from automator.outputs.render import build_context, expected_values, render_document
+    from automator.outputs.verify import verify_docx
 
     staged = Staged(checks=checks, summary=summary(checks))
     draft = result.errors > 0
@@ -74,7 +74,7 @@ def stage_outputs(ctx: Context, read: Read, checks: list[CheckResult], result: R
             staged.summary = summary(checks)
         staged.docx = out
     if result.errors:
-        from automator.annotate import annotate_workbook
+        from automator.outputs.annotate import annotate_workbook
 
         staged.marked = None
         if read.rule.input == "workbook":
@@ -142,7 +142,7 @@ def _explain(ctx: Context, read: Read, folder: Path, name: str, staged: Staged) 
 
 def _write_report(path: Path, read: Read, staged: Staged, result: Result, source_name: str,
                   outputs: list[str], tmp_dir: Path) -> Path:
-    from automator.report import write_report
+    from automator.outputs.report import write_report
 
     tmp = tmp_dir / "report.md"
     write_report(tmp, doc=read.doc, rule=read.rule, results=staged.checks, status=result.status,
@@ -299,7 +299,7 @@ def committed_before_crash(ctx: Context, claim: claims.Claim) -> Result | None:
 
 
 def content_hash_safe(path: Path) -> str:
-    from automator.stages.intake import content_hash
+    from automator.readers.sniff import content_hash
 
     try:
         return content_hash(path)

@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from automator.stages.formulas_values import (
+from automator.readers.workbook.formulas_values import (
     BLANK,
     FUNCTIONS,
     Args,
