@@ -10,47 +10,18 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
-from automator import claim as claims
-from automator.pipeline import Context, load_context, process_claim, process_path
 from automator.outcome import Result
+from automator.pipeline import Context, load_context, process_path
+from automator.recovery import MAX_ATTEMPTS, recover
 from automator.settings import Settings
 
 log = logging.getLogger(__name__)
 _ctx: Context | None = None
-IGNORED_PREFIXES = ("~$", ".~lock.", "~WRL", ".", "._")
-IGNORED_SUFFIXES = (".tmp", ".crdownload", ".part", ".partial", ".download", "#")
-IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-def ignored(path: Path) -> bool:
-    """Office lock files, editor temp files, hidden files and unfinished downloads."""
-    name = path.name
-    lowered = name.lower()
-    return (lowered in IGNORED_NAMES or name.startswith(IGNORED_PREFIXES)
-            or lowered.endswith(IGNORED_SUFFIXES))
-
-
-def waiting(settings: Settings) -> list[Path]:
-    """Files waiting in the inbox (sub-folders too), oldest first."""
-    if not settings.inbox.is_dir():
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(settings.inbox):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(dirpath) / f for f in filenames if not ignored(Path(f))]
-    return sorted(found, key=lambda p: (_mtime(p), str(p)))
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
 
 
 def _init(root: str, dry_run: bool) -> None:
@@ -65,32 +36,6 @@ def _one(path: str) -> Result | None:
 
 def workers_for(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, count, 8))
-
-
-MAX_ATTEMPTS = 2  # a claim whose process died this often is not tried again: the file itself kills it
-
-
-def recover(ctx: Context) -> list[Result]:
-    """Finish what a killed process had claimed and not completed."""
-    from automator.archive.file_old import committed_before_crash
-
-    results = []
-    for claim in claims.abandoned(ctx.settings):
-        done = committed_before_crash(ctx, claim)
-        if done is None and claim.attempts >= MAX_ATTEMPTS:
-            done = poisoned(ctx, claim)
-        results.append(done or process_claim(ctx, claim))
-    return results
-
-
-def poisoned(ctx: Context, claim: claims.Claim) -> Result:
-    """Reject a file whose processing killed the process every time (a reader library crashed)."""
-    from automator.archive.file_old import reject
-
-    result = Result(input=claim.origin, status="rejected")
-    result.reason = f"处理此文件时程序 {claim.attempts} 次意外终止（文件可能损坏，触发了读取库的缺陷），已停止重试"
-    result.hint = "请用 Excel 或 WPS 打开该文件并另存为新的 .xlsx 后再放入；如仍失败，请把文件发给系统管理员"
-    return reject(ctx, claim, result)
 
 
 def _recover_in_worker() -> list[Result]:

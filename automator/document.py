@@ -8,6 +8,7 @@ at `Sheet!B7`.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,22 +19,34 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
 
 
-class Status(enum.StrEnum):
-    ARCHIVED = "archived"
-    REVIEW = "review"
-    REJECTED = "rejected"
-    DUPLICATE = "duplicate"
+_A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 @dataclass(frozen=True, order=True)
 class CellRef:
-    """A place in the dropped file: `Sheet!B7` for workbooks, `p1!R3C5` for PDFs."""
+    """A place in the dropped file: `Sheet!B7` for workbooks, `p1!R3C5` / `p1!L15` for PDFs."""
 
     sheet: str
     coord: str
 
     def __str__(self) -> str:
-        return f"{self.sheet}!{self.coord}"
+        return f"{self.sheet}!{self.coord}" if self.sheet else self.coord
+
+    @classmethod
+    def parse(cls, ref: str | CellRef) -> CellRef:
+        """'预算!B7' → CellRef('预算', 'B7'); a quoted sheet name is unquoted."""
+        if isinstance(ref, CellRef):
+            return ref
+        sheet, _, coord = str(ref).rpartition("!")
+        if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
+            sheet = sheet[1:-1].replace("''", "'")
+        return cls(sheet, coord.strip())
+
+    @property
+    def a1(self) -> str | None:
+        """The coordinate as an Excel cell (`B7`), or None for a PDF position or a range."""
+        m = _A1.match(self.coord.upper())
+        return f"{m.group(1)}{m.group(2)}" if m else None
 
 
 @dataclass
@@ -85,21 +98,49 @@ class Table:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in a document. `cells` are `Sheet!A1` references."""
+    """One problem found in a document.
+
+    `check` is the check that found it, `code` a stable kebab-case name for the kind of
+    problem (the check's name unless it says more), `cells` where it is (typed; strings
+    such as `预算!B7` are parsed), `expected`/`actual` the two figures that disagree, when
+    there are two.
+    """
 
     check: str
     severity: Severity
     message: str
-    cells: tuple[str, ...] = ()
+    cells: tuple[CellRef, ...] = ()
+    code: str = ""
+    expected: str | None = None
+    actual: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", tuple(CellRef.parse(c) for c in self.cells))
+        object.__setattr__(self, "severity", Severity(self.severity))
+        if not self.code:
+            object.__setattr__(self, "code", self.check.replace("_", "-"))
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """The cells as text: ("预算!B5", "基本信息!B8")."""
+        return tuple(str(c) for c in self.cells)
 
     @property
     def where(self) -> str:
         """The cells as a reader sees them after a message: "（预算!B5、基本信息!B8）", or ""."""
-        return f"（{'、'.join(self.cells)}）" if self.cells else ""
+        return f"（{'、'.join(self.refs)}）" if self.cells else ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"check": self.check, "severity": str(self.severity),
-                "message": self.message, "cells": list(self.cells)}
+        out: dict[str, Any] = {"check": self.check, "code": self.code, "severity": str(self.severity),
+                               "message": self.message, "cells": list(self.refs)}
+        if self.expected is not None:
+            out["expected"], out["actual"] = self.expected, self.actual
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        return cls(data["check"], Severity(data["severity"]), data["message"], tuple(data.get("cells", ())),
+                   code=data.get("code", ""), expected=data.get("expected"), actual=data.get("actual"))
 
 
 @dataclass
@@ -141,3 +182,40 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return not self.findings
+
+
+def machine(value: Any) -> Any:
+    """A parsed value as scripts read it: numbers as plain decimal strings (`-3470.35`,
+    percents as fractions `0.06`), dates and times ISO, text as written."""
+    import datetime as dt
+    from decimal import Decimal
+
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int | float):
+        return format(Decimal(str(value)), "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return format(Decimal(value.total_seconds()) / 60, "f")
+    return str(value)
+
+
+def _machine_value(v: Value) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": machine(v.value), "cells": [str(v.ref)] if v.ref else []}
+    if v.problem:
+        out["problem"] = v.problem
+    return out
+
+
+def machine_form(doc: Document) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(fields, tables) of `--json` (contract §4): `{"total": {"value": "-3470.35", "cells": ["p1!L16"]}}`
+    and `{"lines": [{"item": "…", "amount": "50.18"}, …]}`."""
+    fields = {k: _machine_value(v) for k, v in doc.fields.items()}
+    tables = {k: [{c: machine(v.value) for c, v in row.cells.items()} for row in t.rows]
+              for k, t in doc.tables.items()}
+    return fields, tables

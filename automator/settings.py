@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from automator.config import RootConfig
 
 REVIEW_DIR = "_待复核"     # outbox/_待复核/<name>/ : documents that failed an error-level check
 REJECTED_DIR = "_已拒收"   # outbox/_已拒收/ : files that could not be read as a document
+SYSTEM_DIRS = (REVIEW_DIR, REJECTED_DIR, "_digest")  # outbox folders no client may take
 
 
 @dataclass(frozen=True)
@@ -18,6 +24,13 @@ class Settings:
     def from_root(cls, root: str | os.PathLike[str] | None = None) -> Settings:
         chosen = root or os.environ.get("AUTOMATOR_ROOT") or "."
         return cls(Path(chosen).expanduser().resolve())
+
+    @cached_property
+    def config(self) -> RootConfig:
+        """The root's automator.yaml (read on first use; a ConfigError names the bad line)."""
+        from automator.config import load_config
+
+        return load_config(self.root)
 
     @property
     def inbox(self) -> Path:

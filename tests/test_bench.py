@@ -33,7 +33,7 @@ def test_inputs_are_distinct_and_archive_with_timings(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in timings.read_text("utf-8").splitlines()]
     assert len(lines) == 4
     for line in lines:
-        assert {"intake", "read", "check", "render", "verify", "route+ledger"} <= set(line["seconds"])
+        assert {"intake", "read", "check", "render", "verify", "route", "report", "place", "ledger"} <= set(line["seconds"])
         assert all(v >= 0 for v in line["seconds"].values())
     titles = {r["outputs"][0] for r in results}
     assert len(titles) == 4  # four different documents, none a new version of another

@@ -17,6 +17,7 @@ from automator import formatting
 from automator.errors import TemplateError
 from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.loader import load_rules
+from automator.lint import used_names
 from automator.outputs.render import build_context, expected_values, render_document
 from automator.outputs.verify import verify_docx
 from automator.values import parse_value
@@ -259,7 +260,7 @@ def test_each_template_renders_the_data(ruleset, tmp_path, key):
     out = tmp_path / f"{key}.docx"
     ctx = render_sample(ruleset, key, out)
     text = all_text(out)
-    expected = expected_values(ctx, template=TEMPLATES / ruleset.rules[key].template)
+    expected = expected_values(ctx, used=used_names(TEMPLATES / ruleset.rules[key].template))
     assert verify_docx(out, expected) == []
     assert ruleset.rules[key].zh in text
     assert "华夏智联广告有限公司" in text and "021-6288 8000" in text
@@ -578,7 +579,7 @@ def test_fast_path_writes_what_docxtpl_writes(ruleset, tmp_path, key):
         assert list(ours) == list(theirs)
         assert [name for name in ours if ours[name] != theirs[name]] == []
         docx.Document(str(out))
-        assert verify_docx(out, expected_values(ctx, template=template)) == []
+        assert verify_docx(out, expected_values(ctx, used=used_names(template))) == []
 
 
 def test_tags_in_core_properties_still_render(tmp_path):

@@ -21,32 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from automator.errors import LedgerError
+from automator.archive.schema import MIGRATIONS, VERSION
 from automator.filesystems import on_network
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS inputs (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    input TEXT NOT NULL,
-    status TEXT NOT NULL,
-    doc_type TEXT,
-    client TEXT,
-    doc_key TEXT,
-    version INTEGER,
-    outputs TEXT NOT NULL DEFAULT '[]',
-    findings TEXT NOT NULL DEFAULT '[]',
-    reason TEXT,
-    rule_version TEXT,
-    template_version TEXT,
-    explain TEXT NOT NULL DEFAULT '{}',
-    figures TEXT NOT NULL DEFAULT '{}',
-    changes TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256);
-CREATE INDEX IF NOT EXISTS inputs_key ON inputs(doc_key, status);
-CREATE INDEX IF NOT EXISTS inputs_client ON inputs(client, doc_type, status);
-"""
 KEPT = ("archived", "review")  # statuses whose content counts as processed
 
 
@@ -81,13 +58,29 @@ class Entry:
     explain: dict[str, Any]
     figures: dict[str, Any]
     changes: list[str]
+    reason_code: str | None = None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Entry:
+        data = dict(row)
+        for key, empty in (("outputs", "[]"), ("findings", "[]"), ("explain", "{}"), ("figures", "{}"),
+                           ("changes", "[]")):
+            data[key] = json.loads(data.get(key) or empty)
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
 
 
 class Ledger:
-    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 60.0, readonly: bool = False) -> None:
+        """Open (and create or migrate) the ledger; `readonly` opens an existing one to look
+        things up without changing a byte (a dry run, `status`, `history`)."""
         self.path = path
         self.timeout = timeout
         try:
+            if readonly:
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                                          isolation_level=None)
+                self.db.row_factory = sqlite3.Row
+                return
             self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
             # WAL on local disks; on SMB/NFS the rollback journal, whose file locks work there
             # (WAL's shared memory does not). Switching can answer "locked" at once (no busy
@@ -95,10 +88,30 @@ class Ledger:
             mode = "DELETE" if on_network(path.parent) else "WAL"
             self._retry(lambda: self.db.execute(f"PRAGMA journal_mode={mode}"))
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._retry(lambda: self.db.executescript(SCHEMA))
+            self.db.row_factory = sqlite3.Row
+            self._migrate()
         except sqlite3.Error as exc:
             raise LedgerError(f"无法打开台账数据库 {path}：{exc}",
                               hint="检查根目录的写权限；若文件已损坏，可改名后重新开始") from exc
+
+    def _migrate(self) -> None:
+        """Bring the schema to VERSION: each missing migration, in order, in one transaction.
+
+        A ledger made before versions existed (user_version 0) already has the version-1
+        tables; their `IF NOT EXISTS` makes that step a no-op.
+        """
+        if self.db.execute("PRAGMA user_version").fetchone()[0] >= VERSION:
+            return
+        with self.transaction() as db:
+            current = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+            for version, statements in MIGRATIONS[current:]:
+                for statement in statements:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version={int(version)}")
+
+    @property
+    def version(self) -> int:
+        return int(self._retry(lambda: self.db.execute("PRAGMA user_version").fetchone()[0]))
 
     def close(self) -> None:
         self.db.close()
@@ -110,16 +123,20 @@ class Ledger:
         self.close()
 
     def _retry(self, fn: Any) -> Any:
-        """sqlite's busy timeout covers most waits; a lock held across it is retried once more."""
+        """sqlite's busy timeout covers most waits; a lock held across it is retried once more.
+        Every other database error (read-only file, disk full, damage) becomes a LedgerError:
+        the file goes back to the inbox for a retry, never a traceback."""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
                 return fn()
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
-                    raise LedgerError(f"台账数据库被占用或出错：{exc}",
-                                      hint="另一个进程可能正长时间锁着 ledger.sqlite") from exc
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() > deadline:
+                    raise _ledger_error(self.path, exc) from exc
                 time.sleep(0.2)
+            except sqlite3.Error as exc:
+                raise _ledger_error(self.path, exc) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -127,20 +144,16 @@ class Ledger:
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the failure being raised says what went wrong; a dead transaction rolls back anyway
             raise
-        self.db.execute("COMMIT")
+        self._retry(lambda: self.db.execute("COMMIT"))
 
     def _entries(self, sql: str, args: tuple[Any, ...]) -> list[Entry]:
         rows = self._retry(lambda: self.db.execute(sql, args).fetchall())
-        out = []
-        for row in rows:
-            (id_, at, sha, input_, status, doc_type, client, doc_key, version, outputs, findings,
-             reason, rule_v, tpl_v, explain, figures, changes) = row
-            out.append(Entry(id_, at, sha, input_, status, doc_type, client, doc_key, version,
-                             json.loads(outputs), json.loads(findings), reason, rule_v, tpl_v,
-                             json.loads(explain), json.loads(figures), json.loads(changes)))
-        return out
+        return [Entry.from_row(row) for row in rows]
 
     def seen(self, sha256: str) -> Entry | None:
         """The entry that already holds these bytes (archived or in review), if any."""
@@ -161,10 +174,13 @@ class Ledger:
                 values[key] = dumps(values[key])
         sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
         if in_transaction:
-            self.db.execute(sql, tuple(values.values()))
+            self._retry(lambda: self.db.execute(sql, tuple(values.values())))
         else:
             with self.transaction() as db:
                 db.execute(sql, tuple(values.values()))
+
+    def count(self) -> int:
+        return int(self._retry(lambda: self.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0]))
 
     def recent(self, limit: int = 20, *, status: str | None = None) -> list[Entry]:
         if status:
@@ -203,3 +219,16 @@ class Ledger:
             f"AND doc_type IN ({marks}) ORDER BY id DESC", (*names, *doc_types))
         return [{"doc_type": e.doc_type, "input": e.input, "outputs": e.outputs, "version": e.version,
                  **e.figures} for e in entries]
+
+
+def _ledger_error(path: Path, exc: sqlite3.Error) -> LedgerError:
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        why, hint = "台账文件是只读的，无法记录", f"检查 {path.name} 和所在文件夹的写权限"
+    elif "locked" in text or "busy" in text:
+        why, hint = "台账数据库被占用", f"另一个进程可能正长时间锁着 {path.name}"
+    elif "disk" in text and "full" in text:
+        why, hint = "磁盘已满，台账无法写入", "清理磁盘空间"
+    else:
+        why, hint = f"台账数据库出错（{text}）", f"运行 automator doctor 检查 {path.name}"
+    return LedgerError(f"{why}：{path}", hint=hint + "；文件已放回收件箱，稍后重试，不会丢失")

@@ -1,25 +1,35 @@
-"""Route: where a document's files go, and putting them there without ever
-showing a half-written file or overwriting one.
+"""Route: where a document's files go, decided as a pure function of the job and the archive.
 
-Every file is written under a temporary name in its target folder, then
-linked into place (link fails if the name is taken; rename would overwrite).
+    destination = plan(settings, status=..., origin=..., doc=..., rule=..., roles=..., archive=ledger)
+
+The dry run and the real run call the same `plan`, so they can never disagree: a
+corrected version becomes `…_v2` in both. Only placing (archive/place.py) writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import os
 import re
-import shutil
-import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from automator.errors import RouteError
+from automator.archive.place import free_stem
+from automator.archive.versions import doc_key
 from automator.document import Document
+from automator.errors import RouteError
+from automator.outcome import Status
 from automator.rules.model import Rule
 from automator.safe_names import safe_name
 from automator.settings import Settings
+
+if TYPE_CHECKING:
+    from automator.archive.ledger import Entry
+
+REPORT = "检查报告.md"
+DRAFT = "草稿-未通过检查"
+MARKED = "标注"
+REASON = "原因.txt"
 
 
 def _display(value: object) -> str:
@@ -56,104 +66,65 @@ def _inside(parent: Path, child: Path) -> None:
         raise RouteError(f"目标路径越出了 outbox：{child}")
 
 
-def free_stem(folder: Path, stem: str, suffixes: tuple[str, ...], start: int = 1) -> tuple[str, int]:
-    """The first of stem, stem_v2, stem_v3… for which none of the suffixes exist yet."""
-    version = start
-    while True:
-        candidate = stem if version == 1 else f"{stem}_v{version}"
-        if not any((folder / f"{candidate}{s}").exists() for s in suffixes):
-            return candidate, version
-        version += 1
+class Archive(Protocol):
+    """What routing needs to know of the archive: the latest archived version of a document."""
+
+    def latest_version(self, doc_key: str) -> Entry | None: ...
 
 
-def _tmp(folder: Path, name: str) -> Path:
-    return folder / f".{uuid.uuid4().hex[:8]}.{name[-40:]}.tmp"
+@dataclass(frozen=True)
+class Destination:
+    """Where one input's files go. `files` maps a role (docx, marked, report, reason, source)
+    to its path, the document itself first; `previous` is the version this one follows."""
+
+    status: Status
+    folder: Path
+    files: dict[str, Path]
+    version: int | None = None
+    doc_key: str | None = None
+    previous: Entry | None = field(default=None, compare=False)
+
+    @property
+    def first(self) -> Path:
+        return next(iter(self.files.values()))
 
 
-def discard_temporaries(dest: Path) -> None:
-    """Remove the temporary files a killed process left while placing `dest` (see `_tmp`)."""
-    pattern = re.compile(r"\.[0-9a-f]{8}\." + re.escape(dest.name[-40:]) + r"\.tmp")
-    try:
-        names = [p for p in dest.parent.iterdir() if pattern.fullmatch(p.name)]
-    except OSError:
-        return
-    for path in names:
-        path.unlink(missing_ok=True)
+def plan(settings: Settings, *, status: Status, origin: str, doc: Document | None, rule: Rule | None,
+         roles: set[str], archive: Archive | None) -> Destination:
+    """The destination for `status`. `roles`: the outputs the job staged (docx, marked)."""
+    if status == Status.REJECTED or doc is None or rule is None:
+        return _rejected(settings, origin)
+    source_suffix = ".pdf" if rule.input == "pdf" else ".xlsx"  # named for what it is, by its bytes
+    stem = base_name(doc, rule)
+    if status == Status.REVIEW:
+        folder_stem, _ = free_stem(settings.review, stem, ("",))
+        folder = settings.review / folder_stem
+        files = {"docx": folder / f"{stem}.{DRAFT}.docx", "marked": folder / f"{stem}.{MARKED}{source_suffix}",
+                 "report": folder / REPORT, "reason": folder / REASON, "source": folder / Path(origin).name}
+        return Destination(status, folder, _keep(files, roles))
+    folder = archive_folder(settings, doc, rule)
+    key = doc_key(doc, rule)
+    previous = archive.latest_version(key) if archive is not None else None
+    start = (previous.version or 1) + 1 if previous else 1
+    stem, version = free_stem(folder, stem, (".docx", f".{REPORT}", source_suffix), start)
+    files = {"docx": folder / f"{stem}.docx", "report": folder / f"{stem}.{REPORT}",
+             "source": folder / f"{stem}{source_suffix}"}
+    if "docx" not in roles:  # a PDF is filed as itself: it comes first, as the document
+        files = {"source": files["source"], "report": files["report"]}
+    return Destination(status, folder, files, version=version, doc_key=key, previous=previous)
 
 
-def place(src: Path, dest: Path, *, move: bool) -> Path:
-    """Copy or move `src` to `dest` atomically, never overwriting; returns `dest`."""
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _tmp(dest.parent, dest.name)
-        try:
-            if move:
-                try:
-                    os.replace(src, tmp)  # same file system: a rename
-                except OSError as exc:
-                    if exc.errno != errno.EXDEV:
-                        raise
-                    shutil.copyfile(src, tmp)
-            else:
-                shutil.copyfile(src, tmp)
-            _link_into_place(tmp, dest)
-        except BaseException:
-            if tmp.exists():
-                if move and not src.exists():
-                    os.replace(tmp, src)  # put the input back where it was
-                else:
-                    tmp.unlink()
-            raise
-        if move and src.exists():
-            src.unlink()  # the cross-device case: delete only once the copy is in place
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise _cannot_write(dest, exc) from exc
-    return dest
+def _keep(files: dict[str, Path], roles: set[str]) -> dict[str, Path]:
+    """Drop the optional outputs the job did not make (no template: no draft; no marked copy)."""
+    return {role: path for role, path in files.items() if role not in ("docx", "marked") or role in roles}
 
 
-_WHY = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限", errno.EROFS: "磁盘是只读的", errno.ENOTDIR: "路径上有一个同名文件挡住了文件夹",
-        errno.EISDIR: "目标是一个文件夹", errno.ENAMETOOLONG: "路径太长", errno.ENOENT: "文件夹不存在（共享盘可能已断开）",
-        errno.EIO: "磁盘读写出错"}
+def _rejected(settings: Settings, origin: str) -> Destination:
+    name = Path(origin).name
+    suffix = Path(name).suffix
+    stem = Path(name).stem if suffix else name
+    stem, _ = free_stem(settings.rejected, safe_name(stem), (suffix, f".{REASON}"))
+    return Destination(Status.REJECTED, settings.rejected, {"source": settings.rejected / f"{stem}{suffix}",
+                                                            "reason": settings.rejected / f"{stem}.{REASON}"})
 
 
-def _cannot_write(dest: Path, exc: OSError) -> RouteError:
-    why = _WHY.get(exc.errno or 0) or exc.strerror or str(exc)
-    return RouteError(f"无法写入 {dest}：{why}",
-                      hint="检查 outbox 所在磁盘的空间和写权限；文件已放回 inbox，会稍后重试，不会丢失")
-
-
-def _link_into_place(tmp: Path, dest: Path) -> None:
-    try:
-        os.link(tmp, dest)
-        tmp.unlink()
-    except FileExistsError:
-        raise
-    except OSError:
-        # Some SMB/FAT mounts have no hard links: check, then rename.
-        if dest.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(dest)) from None
-        os.replace(tmp, dest)
-
-
-def write_new(dest: Path, data: bytes) -> Path:
-    """Write bytes to a new file atomically (temp name, fsync, link into place)."""
-    try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _tmp(dest.parent, dest.name)
-        try:
-            with tmp.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            _link_into_place(tmp, dest)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        raise _cannot_write(dest, exc) from exc
-    return dest

@@ -5,7 +5,7 @@
         the rules load. Every mistake — unknown check or key, a field, table or
         column that does not exist or has the wrong type — is collected and
         raised as one `ConfigErrorList([(("checks", i, key), message), ...])`.
-    run_checks(doc, rule, compiled) -> list[CheckResult]
+    run_checks(doc, rule, compiled, ctx=None) -> list[CheckResult]
         One CheckResult per declared check (plus a leading `reader` result with
         the reader's own notes when there are any). Never raises: a check that
         crashes becomes an error finding asking for a manual check.
@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from automator.checks.base import Check
-from automator.checks.registry import REGISTRY, UnknownCheck
+from automator.checks.base import Check, CheckContext
+from automator.checks.registry import REGISTRY
+from automator.errors import ConfigErrorList, UnknownCheck
 from automator.document import CheckResult, Finding, Severity
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ log = logging.getLogger("automator.checks")
 KNOWN: dict[str, type[Check]] = dict(REGISTRY.items())
 MAX_FINDINGS = 50  # per check; more are summarised in one line so a report stays readable
 
-__all__ = ["KNOWN", "MAX_FINDINGS", "Check", "compile_checks", "run_checks"]
+__all__ = ["KNOWN", "MAX_FINDINGS", "Check", "CheckContext", "compile_checks", "run_checks"]
 
 
 def _allowed_keys(cls: type[Check]) -> list[str]:
@@ -56,8 +57,6 @@ def _explain(err: Any, cls: type[Check]) -> str:
 
 def compile_one(i: int, spec: Any, rule: Rule,
                 words: dict[str, tuple[str, ...]]) -> tuple[Check | None, list[tuple[tuple[Any, ...], str]]]:
-    from automator.rules.loader import ConfigErrorList  # noqa: F401  (documented raise type)
-
     where: tuple[Any, ...] = ("checks", i)
     if not isinstance(spec, dict):
         return None, [(where, "each check must be a mapping, e.g. {check: sum, table: budget, column: amount}")]
@@ -88,8 +87,6 @@ def compile_one(i: int, spec: Any, rule: Rule,
 
 
 def compile_checks(rule: Rule, words: dict[str, tuple[str, ...]]) -> list[Check]:
-    from automator.rules.loader import ConfigErrorList
-
     compiled: list[Check] = []
     errors: list[tuple[tuple[Any, ...], str]] = []
     for i, spec in enumerate(rule.checks):
@@ -106,7 +103,8 @@ def _worst(findings: list[Finding]) -> Severity:
     return Severity.ERROR if any(f.severity == Severity.ERROR for f in findings) else Severity.WARNING
 
 
-def run_checks(doc: Document, rule: Rule, compiled: list[Check]) -> list[CheckResult]:
+def run_checks(doc: Document, rule: Rule, compiled: list[Check], ctx: CheckContext | None = None) -> list[CheckResult]:
+    ctx = ctx or CheckContext()
     results = []
     if doc.findings:
         results.append(CheckResult("reader", "读取工作簿", _worst(doc.findings), list(doc.findings),
@@ -117,7 +115,7 @@ def run_checks(doc: Document, rule: Rule, compiled: list[Check]) -> list[CheckRe
         except Exception:  # noqa: BLE001 — a title must never stop the checks
             title = check.name
         try:
-            findings = list(check.run(doc, rule))
+            findings = list(check.run(doc, rule, ctx))
         except Exception:  # noqa: BLE001 — one broken check must not stop the others
             log.exception("check %s crashed on %s", check.name, doc.source)
             findings = [Finding(check.name, Severity.ERROR,

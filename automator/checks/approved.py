@@ -1,12 +1,11 @@
 """`approved`: an invoice does not ask for more than the client approved in a brief.
 
 The archive (the ledger) keeps every archived document's fields and table
-rows. The pipeline lends this check the ledger for the duration of a run:
+rows; the pipeline hands it to the check in its `CheckContext`:
 
-    with approvals_from(ledger):
-        run_checks(doc, rule, compiled)
+    run_checks(doc, rule, compiled, CheckContext(archive=ledger))
 
-Without one (a unit test of other checks, a dry run) the check has nothing to
+Without one (a unit test of other checks, a fresh root) the check has nothing to
 hold the invoice against and stays silent.
 """
 
@@ -15,37 +14,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
-from automator.checks.base import Check, Tolerance, column_problem, field_problem, table_problem
+from automator.checks.base import Check, CheckContext, Tolerance, column_problem, field_problem, table_problem
 from automator.checks.common import SUMMABLE, as_decimal, cents, field_label, fmt_money, refs, usable
 from automator.document import Finding
 
 if TYPE_CHECKING:
     from automator.document import Document
     from automator.rules.model import Rule
-
-
-class Approvals(Protocol):
-    def documents(self, client: str, doc_types: list[str]) -> list[dict[str, Any]]: ...
-
-
-_SOURCE: ContextVar[Approvals | None] = ContextVar("automator_approvals", default=None)
-
-
-@contextmanager
-def approvals_from(source: Approvals | None) -> Iterator[None]:
-    """Make `source` (normally the Ledger) what `approved` checks consult, for this block."""
-    token = _SOURCE.set(source)
-    try:
-        yield
-    finally:
-        _SOURCE.reset(token)
 
 
 _KIND = {"creative_brief": "创意简报", "media_brief": "媒介简报"}
@@ -139,8 +119,8 @@ class Approved(Check):
         kinds = "、".join(_KIND.get(k, k) for k in self.from_)
         return f"{field_label(rule, self.amount)}不超过客户已批准的金额（{kinds}）"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
-        source = _SOURCE.get()
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
+        source = ctx.archive
         client, amount_v = doc.value("client"), doc.fields.get(self.amount)
         if source is None or not client or not usable(amount_v):
             return

@@ -10,7 +10,7 @@ are refused) with:
   `(yaml key, message)` pairs for fields, tables or columns that do not exist
   or have the wrong type. Nothing is checked against a document there;
 - `title(rule)` — a short Chinese line for the report's list of checks;
-- `run(doc, rule)` — yield `Finding`s. MUST NOT raise because a value is
+- `run(doc, rule, ctx)` — yield `Finding`s. MUST NOT raise because a value is
   missing, blank, unreadable or odd: skip what it cannot judge (the `required`
   and `unreadable` checks report those), so nothing is reported twice.
 
@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -32,6 +33,23 @@ from automator.document import Finding, Severity
 if TYPE_CHECKING:
     from automator.document import Document
     from automator.rules.model import Rule
+
+
+class Approvals(Protocol):
+    """The archive as checks see it: archived documents' figures, newest version first."""
+
+    def documents(self, client: str, doc_types: list[str]) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may consult beyond the document, handed in explicitly by the pipeline.
+
+    `archive`: the archived documents' figures (the ledger), for checks that hold a
+    document against earlier ones (`approved`); None in a unit test or a fresh root.
+    """
+
+    archive: Approvals | None = None
 
 
 class Check(BaseModel):
@@ -62,7 +80,7 @@ class Check(BaseModel):
     def title(self, rule: Rule) -> str:
         return self.name
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
     def reason(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from automator.capital import parse_capital, to_capital
-from automator.checks.base import Check, field_problem
+from automator.checks.base import Check, CheckContext, field_problem
 from automator.checks.common import SUMMABLE, as_decimal, cents, field_label, fmt_money, refs, usable
 from automator.document import Finding
 
@@ -56,7 +56,7 @@ class CapitalAmount(Check):
     def title(self, rule: Rule) -> str:
         return f"{field_label(rule, self.field)}与{field_label(rule, self.amount)}一致"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         words_v, figure_v = doc.fields.get(self.field), doc.fields.get(self.amount)
         if not usable(words_v) or not usable(figure_v):
             return

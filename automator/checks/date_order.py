@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator
 
-from automator.checks.base import Check, field_problem
+from automator.checks.base import Check, CheckContext, field_problem
 from automator.checks.common import (
     DATES,
     MOMENTS,
@@ -147,7 +147,7 @@ class DateOrder(Check):
             return None
         return value, cells
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         a, b = self._moment(doc, self.earlier), self._moment(doc, self.later)
         if a is None or b is None:
             return

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from automator.checks.base import Check, Tolerance, column_problem, field_problem, table_problem
+from automator.checks.base import Check, CheckContext, Tolerance, column_problem, field_problem, table_problem
 from automator.checks.common import (
     as_decimal,
     cell_of,
@@ -87,7 +87,7 @@ class Duration(Check):
         return (f"{table_label(rule, self.table)}{column_label(rule, self.table, self.column)}之和 = "
                 f"{field_label(rule, self.start)}至{field_label(rule, self.end)}")
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
         start, end = doc.fields.get(self.start), doc.fields.get(self.end)
         if table is None or not table.rows or not usable(start) or not usable(end):

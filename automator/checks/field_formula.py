@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import PrivateAttr, field_validator
 
-from automator.checks.base import Check, Tolerance, field_problem
+from automator.checks.base import Check, CheckContext, Tolerance, field_problem
 from automator.checks.common import NUMERIC, RATES, as_decimal, field_label, fmt_value, refs, usable
 from automator.checks.row_formula import _NAME, _SHOWN, _STEP, _TOKEN, evaluate, names_in, parse_expr
 from automator.document import Finding
@@ -99,7 +99,7 @@ class FieldFormula(Check):
                        for n in ast.walk(tree))
         return Decimal("0.01") if rates or division or fraction else Decimal(0)
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         values: dict[str, Decimal] = {}
         for key in [*names_in(self.tree()), self.result]:
             v = doc.fields.get(key)

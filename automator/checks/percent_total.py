@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from automator.checks.base import Check, Tolerance, column_problem, table_problem
+from automator.checks.base import Check, CheckContext, Tolerance, column_problem, table_problem
 from automator.checks.common import (
     as_decimal,
     cell_of,
@@ -64,7 +64,7 @@ class PercentTotal(Check):
     def title(self, rule: Rule) -> str:
         return f"{table_label(rule, self.table)}{column_label(rule, self.table, self.column)}之和 = 100%"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
         if table is None:
             return

@@ -7,6 +7,8 @@ by scanning; the list is the vocabulary.
 
 from __future__ import annotations
 
+from automator.errors import UnknownCheck
+
 from automator.checks.approved import Approved
 from automator.checks.base import Check
 from automator.checks.capital_amount import CapitalAmount
@@ -21,15 +23,6 @@ from automator.checks.unknown_label import UnknownLabel
 from automator.checks.unreadable import Unreadable
 from automator.checks.within import Within
 from automator.checks.words import Words
-
-
-class UnknownCheck(KeyError):
-    def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(name)
-        self.message = f"unknown check {name!r}; known checks: {', '.join(known)}"
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class Registry:

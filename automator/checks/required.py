@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import model_validator
 
-from automator.checks.base import Check, column_problem, field_problem, table_problem
+from automator.checks.base import Check, CheckContext, column_problem, field_problem, table_problem
 from automator.checks.common import cell_of, column_label, field_label, refs, table_label
 from automator.document import Finding
 
@@ -71,7 +71,7 @@ class Required(Check):
         cols = "、".join(column_label(rule, self.table, c) for c in self.columns)
         return f"{table_label(rule, self.table)}每行必填：{cols}"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         for key in self.fields:
             v = doc.fields.get(key)
             if v is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import PrivateAttr, field_validator
 
-from automator.checks.base import Check, Tolerance, column_problem, table_problem
+from automator.checks.base import Check, CheckContext, Tolerance, column_problem, table_problem
 from automator.checks.common import (
     COUNTS,
     NUMERIC,
@@ -182,7 +182,7 @@ class RowFormula(Check):
                 units *= abs(values[n])
         return max(Decimal("0.01"), Decimal("0.005") * units)
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
         if table is None:
             return

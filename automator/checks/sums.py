@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from automator.checks.base import Check, Tolerance, column_problem, field_problem, table_problem
+from automator.checks.base import Check, CheckContext, Tolerance, column_problem, field_problem, table_problem
 from automator.checks.common import (
     SUMMABLE,
     as_decimal,
@@ -87,7 +87,7 @@ class Sum(Check):
             a, b = cents(a), cents(b)
         return abs(a - b) <= (self.tolerance or Decimal(0))
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
         if table is None:
             return

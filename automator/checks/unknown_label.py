@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
-from automator.checks.base import Check
+from automator.checks.base import Check, CheckContext
 from automator.checks.common import refs
 from automator.document import Finding
 
@@ -44,7 +44,7 @@ class UnknownLabel(Check):
     def title(self, rule: Rule) -> str:
         return "没有未识别的标签、列或工作表"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         for text, cell, what in doc.unknown:
             if cell.sheet == SUMMARY_SHEET and KINDS.get(str(what).strip().lower(), what) == "工作表":
                 continue

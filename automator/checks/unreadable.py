@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
-from automator.checks.base import Check
+from automator.checks.base import Check, CheckContext
 from automator.checks.common import refs, walk
 from automator.document import Finding
 
@@ -38,7 +38,7 @@ class Unreadable(Check):
     def title(self, rule: Rule) -> str:
         return "所有数值都能读取"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         for where, v in walk(doc, rule):
             if not v.problem:
                 continue

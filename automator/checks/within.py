@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import model_validator
 
-from automator.checks.base import Check, column_problem, field_problem, table_problem
+from automator.checks.base import Check, CheckContext, column_problem, field_problem, table_problem
 from automator.checks.common import (
     DATES,
     cell_of,
@@ -98,7 +98,7 @@ class Within(Check):
             return f"{what}不早于{field_label(rule, self.start)}"
         return f"{what}不晚于{field_label(rule, self.end or '')}"
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
         if table is None:
             return

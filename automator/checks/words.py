@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, PrivateAttr
 
-from automator.checks.base import Check
+from automator.checks.base import Check, CheckContext
 from automator.checks.common import refs, walk
 from automator.document import Finding
 
@@ -74,7 +74,7 @@ class Words(Check):
     def title(self, rule: Rule) -> str:
         return "不含" + LIST_NAMES.get(self.list_, f"词表「{self.list_}」中的字样")
 
-    def run(self, doc: Document, rule: Rule) -> Iterator[Finding]:
+    def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         listed = LIST_NAMES.get(self.list_, f"词表「{self.list_}」中的字样")
         for where, v in walk(doc, rule):
             if not isinstance(v.value, str):

@@ -20,11 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automator.lint.names import used_names
 from automator.lint.jinja import (
     DUNDER,
     parse_parts,
     patched_sources,
-    references,
     unsafe_attributes,
 )
 from automator.lint.parts import (
@@ -109,22 +109,3 @@ def lint_template(path: Path, rule: Rule | None = None, ruleset: RuleSet | None 
     if trial and clean and rule is not None and ruleset is not None:
         problems += trial_render(Path(path), rule, ruleset)
     return problems
-
-
-def used_names(path: Path) -> set[str] | None:
-    """What a template shows: `client`, `items.topic`, `items_total.minutes`… (None if unreadable)."""
-    from automator.outputs.render import environment
-
-    problems: list[LintProblem] = []
-    parts = open_parts(Path(path), problems)
-    if parts is None:
-        return None
-    trees, syntax = parse_parts(patched_sources(parts), paragraphs(parts), environment())
-    if syntax:
-        return None
-    out: set[str] = set()
-    for tree in trees.values():
-        names, pairs = references(tree)
-        out |= names
-        out |= {f"{owner.removesuffix('[]')}.{attr}" for owner, attr in pairs}
-    return out

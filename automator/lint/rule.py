@@ -67,6 +67,7 @@ def trial_render(path: Path, rule: Rule, ruleset: RuleSet) -> list[LintProblem]:
         expected_values,
         render_document,
     )
+    from automator.lint.names import used_names
     from automator.outputs.verify import verify_docx
 
     context = example_context(rule, ruleset)
@@ -76,4 +77,4 @@ def trial_render(path: Path, rule: Rule, ruleset: RuleSet) -> list[LintProblem]:
     except TemplateError as exc:
         return [LintProblem("试填", "", f"用示例数据填充失败：{exc.message}")]
     return [LintProblem("试填", "", f"用示例数据填充后检查不通过：{problem}")
-            for problem in verify_docx(out, expected_values(context, template=path))]
+            for problem in verify_docx(out, expected_values(context, used=used_names(path)))]

@@ -15,7 +15,6 @@ so the copy shows only what is wrong now.
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automator.checks.unknown_label import SUMMARY_SHEET
-from automator.document import Finding, Severity
+from automator.document import CellRef, Finding, Severity
 
 log = logging.getLogger(__name__)
 __all__ = ["AUTHOR", "SUMMARY_SHEET", "annotate_workbook"]
@@ -35,21 +34,7 @@ AUTHOR = "automator"
 ERROR_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")    # Excel's light red
 WARNING_FILL = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")  # Excel's light yellow
 _OURS = {"FFFFC7CE", "FFFFEB9C"}
-_COORD = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒"}
-
-
-def _split(ref: str) -> tuple[str, str] | None:
-    """'预算!B7' → ('预算', 'B7'); quoted sheet names are unquoted. None for a non-cell reference."""
-    sheet, bang, coord = ref.rpartition("!")
-    if not bang:
-        return None
-    m = _COORD.match(coord.strip().upper())
-    if m is None:
-        return None
-    if len(sheet) >= 2 and sheet[0] == sheet[-1] == "'":
-        sheet = sheet[1:-1].replace("''", "'")
-    return sheet, f"{m.group(1)}{m.group(2)}"
 
 
 def _anchor(ws: Worksheet, coord: str) -> str:
@@ -84,7 +69,7 @@ def _comment(findings: list[Finding], existing: Comment | None) -> Comment:
     return comment
 
 
-def _summary_sheet(wb: openpyxl.Workbook, findings: list[Finding], placed: set[str]) -> None:
+def _summary_sheet(wb: openpyxl.Workbook, findings: list[Finding], placed: set[CellRef]) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET, 0)
     ws["A1"] = "automator 检查结果：请按下列问题修改原工作簿，改好后重新放入收件箱"
     ws["A1"].font = Font(bold=True, size=12)
@@ -94,15 +79,15 @@ def _summary_sheet(wb: openpyxl.Workbook, findings: list[Finding], placed: set[s
         cell.font = Font(bold=True)
     ordered = sorted(findings, key=lambda f: f.severity != Severity.ERROR)  # errors first, order kept
     for n, f in enumerate(ordered, start=1):
-        ws.append([n, LABELS.get(f.severity, str(f.severity)), f.message, "、".join(f.cells) or "（无具体单元格）"])
+        ws.append([n, LABELS.get(f.severity, str(f.severity)), f.message, "、".join(f.refs) or "（无具体单元格）"])
         row = ws.max_row
         ws.cell(row, 2).fill = ERROR_FILL if f.severity == Severity.ERROR else WARNING_FILL
         ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
         first = next((c for c in f.cells if c in placed), None)
         if first is not None:
-            sheet, coord = _split(first)  # type: ignore[misc]
             target = ws.cell(row, 4)
-            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{sheet.replace(chr(39), chr(39) * 2)}'!{coord}")
+            quoted = first.sheet.replace("'", "''")
+            target.hyperlink = Hyperlink(ref=target.coordinate, location=f"'{quoted}'!{first.a1}")
             target.font = Font(color="FF0563C1", underline="single")
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 8
@@ -124,15 +109,13 @@ def annotate_workbook(source: Path, out: Path, findings: list[Finding]) -> None:
     try:
         _clear_old_marks(wb)
         by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-        placed: set[str] = set()
+        placed: set[CellRef] = set()
         for f in findings:
             for ref in f.cells:
-                where = _split(ref)
-                if where is None or where[0] not in wb.sheetnames:
+                if ref.a1 is None or ref.sheet not in wb.sheetnames:
                     log.info("%s: finding cell %s is not in the workbook", source.name, ref)
                     continue
-                sheet, coord = where
-                coord = _anchor(wb[sheet], coord)
+                sheet, coord = ref.sheet, _anchor(wb[ref.sheet], ref.a1)
                 if f not in by_cell[(sheet, coord)]:
                     by_cell[(sheet, coord)].append(f)
                 placed.add(ref)

@@ -22,7 +22,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers.polling import PollingObserver
 
-from automator.batch import ignored
+from automator.inbox import ignored
 
 log = logging.getLogger(__name__)
 KINDS = {"created", "modified", "moved", "closed"}  # opened/closed_no_write/deleted never matter

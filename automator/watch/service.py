@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from automator.batch import waiting
+from automator.inbox import files_under, waiting
 from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
-from automator.watch.tell import Relay, console_line, describe
+from automator.present import console_line, log_line
+from automator.watch.tell import Relay
 
 log = logging.getLogger("automator.watch")
 RETRY_FIRST, RETRY_MAX = 10.0, 600.0  # back-off for files put back after a write failure
@@ -199,7 +200,7 @@ class Watcher:
                 self.tracker.note(value, now)
         elif kind == "dir":
             self.last_event = now
-            for path in waiting_under(value):
+            for path in files_under(value):  # a folder moved in brings files without events
                 self.tracker.note(path, now)
         elif kind == "probe":
             self.probe.seen()
@@ -280,16 +281,15 @@ class Watcher:
 
     def _report(self, result: Result, *, recovered: bool = False) -> None:
         if result.status == "retry" and self.attempts.get(self.settings.root / result.input, 0) > 1:
-            log.debug("%s", describe(result))
+            log.debug("%s", log_line(result))
             return
-        line = describe(result) + ("（上次中断后完成）" if recovered else "")
-        log.info("%s", line)
+        log.info("%s", log_line(result) + ("（上次中断后完成）" if recovered else ""))
         self.counts[result.status] = self.counts.get(result.status, 0) + 1
         self.recent.appendleft({"at": time.strftime("%Y-%m-%d %H:%M:%S"), "input": result.input,
                                 "status": result.status, "output": result.outputs[0] if result.outputs else None,
                                 "findings": len(result.findings)})
         if result.status != "retry":  # for a retry the warning from _back_off has said it on the console
-            self.echo(console_line(result))
+            self.echo(console_line(result, recovered=recovered))
 
     def _pool_broke(self) -> None:
         if self.pool is not None:
@@ -378,17 +378,6 @@ class Watcher:
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},
             "counts": self.counts, "recent": list(self.recent)})
-
-
-def waiting_under(folder: Path) -> list[Path]:
-    """Files inside a folder that appeared in the inbox in one go (moved or copied in)."""
-    from automator.batch import ignored
-
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [Path(dirpath) / f for f in filenames if not ignored(Path(f))]
-    return found
 
 
 def watch(settings: Settings, options: Options | None = None, *, echo: Callable[[str], None] | None = None) -> None:

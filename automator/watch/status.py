@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from automator.batch import waiting
+from automator.inbox import waiting
 from automator.claim import ORIGIN, OWNER, pid_alive
 from automator.settings import Settings
 from automator.watch import heartbeat
 from automator.watch.observe import inbox_problem
 from automator.watch.settle import OPEN_IN_OFFICE, open_in_office
-from automator.watch.tell import MARK, STATUS_ZH
+from automator.outcome import STATUS_MARK as MARK
+from automator.outcome import STATUS_ZH
 
 
 @dataclass

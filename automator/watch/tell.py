@@ -1,32 +1,11 @@
-"""Telling people what happened: one log line per document, a short console line, and
-log records from the worker processes written (once) by the watcher."""
+"""Log records from the watcher's worker processes, written (once) by the watcher."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from automator.outcome import STATUS_MARK as MARK
-from automator.outcome import STATUS_ZH, Result
 QUIET = 3600.0  # a repeated warning from a worker is written again only after this many seconds
-
-
-def describe(result: Result) -> str:
-    """The log line: status, file, where it went, finding count (the log adds the time)."""
-    where = result.outputs[0] if result.outputs else "-"
-    line = f"{result.status} {STATUS_ZH.get(result.status, '')} {result.input} → {where} 问题 {len(result.findings)}"
-    if result.status in ("rejected", "retry") and result.reason:
-        line += f"：{result.reason}"
-    return line
-
-
-def console_line(result: Result) -> str:
-    mark = MARK.get(result.status, "?")
-    where = f" → {result.outputs[0]}" if result.outputs and result.status != "duplicate" else ""
-    tail = f"（{len(result.findings)} 个问题）" if result.findings else ""
-    reason = f"：{result.reason}" if result.status in ("rejected", "duplicate") and result.reason else ""
-    zh = STATUS_ZH.get(result.status, result.status)
-    return f"{time.strftime('%H:%M:%S')} {mark} {zh} {result.input}{where}{tail}{reason}"
 
 
 class Relay(logging.Handler):

@@ -98,7 +98,7 @@ def findings(results: list[CheckResult]) -> list[Finding]:
 
 def flat(results: list[CheckResult]) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(check, severity, message, cells) of every finding: a compact thing to assert."""
-    return [(f.check, str(f.severity), f.message, f.cells) for f in findings(results)]
+    return [(f.check, str(f.severity), f.message, f.refs) for f in findings(results)]
 
 
 # Fixtures: tests take these instead of importing from conftest.

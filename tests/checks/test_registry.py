@@ -41,7 +41,7 @@ def test_a_new_check_type_is_one_class_and_one_registration(rules, make_doc):
         check: Literal["approved"]
         field: str
 
-        def run(self, doc, rule):
+        def run(self, doc, rule, ctx):
             if not doc.value(self.field):
                 yield self.finding("没有客户批准", ())
 

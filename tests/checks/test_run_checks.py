@@ -12,7 +12,7 @@ class Broken(Check):
     name = "broken"
     check: Literal["broken"]
 
-    def run(self, doc, rule):
+    def run(self, doc, rule, ctx):
         yield from ()
         raise RuntimeError("boom")
 

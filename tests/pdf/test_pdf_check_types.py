@@ -49,13 +49,13 @@ def test_total_is_subtotal_plus_tax(quote: Rule) -> None:
     bad = doc_with(quote, subtotal=D("100"), tax=D("6"), total=D("106.01"))
     assert run(quote, TOTAL, ok) == []
     (f,) = run(quote, TOTAL, bad)
-    assert f.cells == ("p1!L3", "p1!L1", "p1!L2")
+    assert f.refs == ("p1!L3", "p1!L1", "p1!L2")
     assert f.message == "总计 106.01 与 小计 100.00 + 税额 6.00 = 106.00 不符，相差 0.01"
 
 
 def test_no_tax_printed_counts_as_zero_but_unreadable_tax_does_not(quote: Rule) -> None:
     assert run(quote, TOTAL, doc_with(quote, subtotal=D("100"), tax=None, total=D("100"))) == []
-    assert [f.cells for f in run(quote, TOTAL, doc_with(quote, subtotal=D("100"), tax=None, total=D("106")))] == [
+    assert [f.refs for f in run(quote, TOTAL, doc_with(quote, subtotal=D("100"), tax=None, total=D("106")))] == [
         ("p1!L3", "p1!L1")]
     assert run(quote, TOTAL, doc_with(quote, subtotal=D("100"), tax="六元", total=D("106"))) == []
 
@@ -74,7 +74,7 @@ def test_capital_amount(quote: Rule, words: str, ok: bool) -> None:
     findings = run(quote, CAPITAL, doc_with(quote, total=D("100005"), total_capital=words))
     assert (findings == []) is ok
     if not ok:
-        assert findings[0].cells == ("p1!L2", "p1!L1")
+        assert findings[0].refs == ("p1!L2", "p1!L1")
         assert "应为「壹拾万零伍元整」" in findings[0].message
 
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from make_pdfs import SAMPLE_LINES, PdfSpec, QLine, invoice_spec, quote_spec, render
 
-from automator.checks import run_checks
-from automator.checks.approved import approvals_from, item_name, vendor_names
+from automator.checks import CheckContext, run_checks
+from automator.checks.approved import item_name, vendor_names
 from automator.document import Document, Finding, Severity
 from automator.readers.pdf import read_pdf
 from automator.rules.loader import RuleSet
 from automator.readers.workbook.bind import bind
-from automator.archive.file_old import figures
+from automator.archive.versions import figures
 from automator.archive.ledger import Ledger
 from automator.readers.workbook.read import read_workbook
 
@@ -26,15 +26,16 @@ CLIENT = "星河乳业（上海）有限公司"
 
 @pytest.fixture
 def check(tmp_path: Path, ruleset: RuleSet) -> Callable[[PdfSpec], tuple[Document, list[Finding]]]:
-    def run(spec: PdfSpec) -> tuple[Document, list[Finding]]:
+    def run(spec: PdfSpec, archive: Ledger | None = None) -> tuple[Document, list[Finding]]:
         doc = read_pdf(render(spec, tmp_path / f"{len(list(tmp_path.iterdir()))}.pdf"), ruleset)
-        results = run_checks(doc, ruleset.rules[doc.doc_type or ""], ruleset.checks[doc.doc_type or ""])
+        results = run_checks(doc, ruleset.rules[doc.doc_type or ""], ruleset.checks[doc.doc_type or ""],
+                             CheckContext(archive=archive))
         return doc, [f for r in results for f in r.findings]
     return run
 
 
 def errors(findings: list[Finding]) -> list[tuple[str, tuple[str, ...]]]:
-    return [(f.check, f.cells) for f in findings if f.severity == Severity.ERROR]
+    return [(f.check, f.refs) for f in findings if f.severity == Severity.ERROR]
 
 
 @pytest.mark.parametrize("make", [quote_spec, invoice_spec])
@@ -55,7 +56,7 @@ def test_wrong_line_amount(check, ruled: bool) -> None:  # type: ignore[no-untyp
     lines[1] = QLine("摄影及灯光组", "含设备，3天", Decimal(3), Decimal("8000.10"), amount=Decimal("24000.00"))
     _, findings = check(quote_spec(lines, ruled=ruled))
     row = [f for f in findings if f.check == "row_formula"]
-    assert [(f.cells, f.message) for f in row] == [
+    assert [(f.refs, f.message) for f in row] == [
         (("p1!R3C6",), "报价明细第2行金额 24,000.00 与 数量 3 × 单价 8,000.10 = 24,000.30 不符，相差 0.30")]
     # The printed lines no longer add up to the printed subtotal either.
     assert ("sum", ("p1!L13",)) in errors(findings)
@@ -65,19 +66,19 @@ def test_wrong_line_amount_on_the_second_page(check) -> None:  # type: ignore[no
     lines = list(SAMPLE_LINES)
     lines[4] = QLine("后期剪辑调色", "15秒+5秒", Decimal(1), Decimal("18000"), amount=Decimal("18800"))
     _, findings = check(quote_spec(lines, first_page_rows=4, repeat_header=True))
-    assert [f.cells for f in findings if f.check == "row_formula"] == [("p2!R2C6",)]
+    assert [f.refs for f in findings if f.check == "row_formula"] == [("p2!R2C6",)]
 
 
 def test_wrong_subtotal(check) -> None:  # type: ignore[no-untyped-def]
     _, findings = check(quote_spec(overrides={"subtotal": "¥134,100.00"}))
     found = [f for f in findings if f.check == "sum"]
-    assert [(f.cells, f.message) for f in found] == [
+    assert [(f.refs, f.message) for f in found] == [
         (("p1!L13",), "小计 134,100.00 与报价明细金额之和 134,000.00 不符，相差 100.00")]
 
 
 def test_wrong_tax(check) -> None:  # type: ignore[no-untyped-def]
     _, findings = check(quote_spec(overrides={"tax": "¥8,400.00"}))
-    formulas = {f.message: f.cells for f in findings if f.check == "field_formula"}
+    formulas = {f.message: f.refs for f in findings if f.check == "field_formula"}
     assert formulas == {
         "税额 8,400.00 与 小计 134,000.00 × 税率 6% = 8,040.00 不符，相差 360.00": ("p1!L14", "p1!L13"),
         "总计 142,040.00 与 小计 134,000.00 + 税额 8,400.00 = 142,400.00 不符，相差 360.00":
@@ -91,22 +92,22 @@ def test_wrong_total(check) -> None:  # type: ignore[no-untyped-def]
 
 def test_capital_disagrees(check) -> None:  # type: ignore[no-untyped-def]
     _, findings = check(quote_spec(overrides={"capital": "壹拾肆万贰仟零肆拾伍元整"}))
-    assert [(f.check, f.cells, f.message) for f in findings] == [
+    assert [(f.check, f.refs, f.message) for f in findings] == [
         ("capital_amount", ("p1!L16", "p1!L15"),
          "大写金额「壹拾肆万贰仟零肆拾伍元整」= 142,045.00，与总计 142,040.00 不符（应为「壹拾肆万贰仟零肆拾元整」）")]
 
 
 def test_capital_unreadable(check) -> None:  # type: ignore[no-untyped-def]
     _, findings = check(invoice_spec(overrides={"capital": "玖万捌仟伍佰捌拾元叁角贰分分"}))
-    assert [(f.check, f.cells) for f in findings] == [("capital_amount", ("p1!L10",))]  # 大写 and 小写 share a line
+    assert [(f.check, f.refs) for f in findings] == [("capital_amount", ("p1!L10",))]  # 大写 and 小写 share a line
     assert "无法识别" in findings[0].message
 
 
 def test_invoice_wrong_line_tax(check) -> None:  # type: ignore[no-untyped-def]
     _, findings = check(invoice_spec(line_tax={1: "1,400.02"}))
-    assert [(f.cells, f.message) for f in findings if f.check == "row_formula"] == [
+    assert [(f.refs, f.message) for f in findings if f.check == "row_formula"] == [
         (("p1!R3C8",), "发票明细第2行税额 1,400.02 与 金额 24,000.30 × 税率 6% = 1,440.02 不符，相差 40.00")]
-    assert [(f.cells, f.message) for f in findings if f.check == "sum"] == [
+    assert [(f.refs, f.message) for f in findings if f.check == "sum"] == [
         (("p1!R5C8",), "税额 5,580.02 与发票明细税额之和 5,540.02 不符，相差 40.00")]
 
 
@@ -136,31 +137,27 @@ def tvc_invoice(price: str, *, vendor: str = "星辰影视制作有限公司", i
 
 
 def test_invoice_within_the_approved_brief(check, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    with approvals_from(ledger):
-        _, findings = check(tvc_invoice("160000"))   # 169,600.00 with tax ≤ 180,000.00
+    _, findings = check(tvc_invoice("160000"), archive=ledger)   # 169,600.00 with tax ≤ 180,000.00
     assert findings == []
 
 
 def test_invoice_above_the_approved_brief(check, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    with approvals_from(ledger):
-        doc, findings = check(tvc_invoice("180000"))  # 190,800.00 with tax
-    assert [(f.check, f.cells, f.message) for f in findings] == [(
+    doc, findings = check(tvc_invoice("180000"), archive=ledger)  # 190,800.00 with tax
+    assert [(f.check, f.refs, f.message) for f in findings] == [(
         "approved", (str(doc.fields["total"].ref),),
         "价税合计 190,800.00 超出客户已批准的金额 180,000.00（创意简报「星河酸奶冬季新品上市」 2026-11-02："
         "交付物第1行「15 秒 TVC」），超出 10,800.00")]
 
 
 def test_brief_line_found_by_item_when_vendor_is_not_named(check, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    with approvals_from(ledger):
-        _, findings = check(tvc_invoice("60000", vendor="云图设计工作室", item="平面主视觉"))  # 63,600 > 60,000
+    _, findings = check(tvc_invoice("60000", vendor="云图设计工作室", item="平面主视觉"), archive=ledger)  # 63,600 > 60,000
     assert [f.check for f in findings] == ["approved"] and "交付物第2行「平面主视觉」" in findings[0].message
 
 
 def test_no_approval_to_compare_with(check, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    with approvals_from(ledger):
-        _, other_vendor = check(tvc_invoice("900000", vendor="云图设计工作室", item="户外大牌"))
-        _, other_client = check(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal("900000"))],
-                                             client="另一家客户有限公司"))
+    _, other_vendor = check(tvc_invoice("900000", vendor="云图设计工作室", item="户外大牌"), archive=ledger)
+    _, other_client = check(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal("900000"))],
+                                         client="另一家客户有限公司"), archive=ledger)
     _, no_ledger = check(tvc_invoice("900000"))
     assert other_vendor == other_client == no_ledger == []
 

@@ -21,9 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from robust import EXAMPLES
 
-from automator.errors import InputError
 from automator.init import init_root
-from automator.pipeline import Context, check_document, load_context, read_document
+from automator.pipeline import Context, check_file, load_context
 from automator.settings import Settings
 
 FILES = sorted(EXAMPLES.glob("*.xlsx"))
@@ -124,12 +123,10 @@ def ctx(tmp_path_factory: pytest.TempPathFactory) -> Context:
 
 def read_and_check(ctx: Context, path: Path, name: str) -> str:
     """'document' or 'rejected: …'; anything else propagates and fails the test."""
-    try:
-        read = read_document(ctx, path, name=name)
-    except InputError as exc:
-        assert exc.message and "Traceback" not in exc.message
-        return f"rejected: {exc.message}"
-    check_document(ctx, read)
+    job = check_file(ctx, path.rename(path.with_name(name)) if path.name != name else path)
+    if job.reading is None:
+        assert job.reason and "Traceback" not in job.reason
+        return f"rejected: {job.reason}"
     return "document"
 
 

@@ -1,7 +1,6 @@
-"""Vendor quotes and invoices in PDF.
+"""The PDF reader: vendor quotes and invoices.
 
-    from automator.readers.pdf import read_pdf
-    doc = read_pdf(path, ruleset)   # Document, or InputError with a plain reason
+    reading = read_document(path, ruleset, name)   # Reading, or InputError with a plain reason
 
 pdfplumber is imported on first use, so workbook-only runs do not pay for it.
 """
@@ -14,12 +13,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from automator.document import Document
+    from automator.readers import Reading
     from automator.rules.loader import RuleSet
 
-__all__ = ["read_pdf"]
+__all__ = ["read_document", "read_pdf"]
 
 
 def read_pdf(path: Path, ruleset: RuleSet) -> Document:
     from automator.readers.pdf.read import read_pdf as read
 
     return read(path, ruleset)
+
+
+def read_document(path: Path, ruleset: RuleSet, name: str) -> Reading:
+    from automator.readers import Reading
+
+    doc = read_pdf(path, ruleset)
+    rule = ruleset.rules[doc.doc_type or ""]
+    return Reading(doc, rule, f"PDF 标题识别为{rule.zh}")

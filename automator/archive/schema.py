@@ -1,0 +1,40 @@
+"""The ledger's schema, as ordered migrations: `MIGRATIONS[i]` brings a ledger from
+version i to i + 1 (SQLite keeps the version in `PRAGMA user_version`).
+
+Later features add a migration at the end; a migration is never edited once it has
+shipped, because ledgers written by that release already carry it. SQL here stays
+portable (plain types, no SQLite-only syntax) so a second backend can run it too.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
+    (1, (  # release 0.1.0, before the ledger had versions
+        """CREATE TABLE IF NOT EXISTS inputs (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            input TEXT NOT NULL,
+            status TEXT NOT NULL,
+            doc_type TEXT,
+            client TEXT,
+            doc_key TEXT,
+            version INTEGER,
+            outputs TEXT NOT NULL DEFAULT '[]',
+            findings TEXT NOT NULL DEFAULT '[]',
+            reason TEXT,
+            rule_version TEXT,
+            template_version TEXT,
+            explain TEXT NOT NULL DEFAULT '{}',
+            figures TEXT NOT NULL DEFAULT '{}',
+            changes TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX IF NOT EXISTS inputs_sha ON inputs(sha256)",
+        "CREATE INDEX IF NOT EXISTS inputs_key ON inputs(doc_key, status)",
+        "CREATE INDEX IF NOT EXISTS inputs_client ON inputs(client, doc_type, status)",
+    )),
+    (2, (  # the reject reason's code reaches the ledger and --json
+        "ALTER TABLE inputs ADD COLUMN reason_code TEXT",
+    )),
+]
+VERSION = MIGRATIONS[-1][0]
