@@ -50,6 +50,10 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
             bar.update(1)
             if not as_json and not show_bar:
                 click.echo("\n".join(human_lines(result)))
+    if not dry_run:
+        from automator.chores import run_all
+
+        run_all(ctx)  # what waits beside the documents (queued deliveries…), once
     if timings is not None:
         timings.write_text("".join(json.dumps({"input": r.input, "status": str(r.status), "seconds": r.seconds},
                                               ensure_ascii=False) + "\n" for r in results), "utf-8")

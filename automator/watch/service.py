@@ -88,6 +88,7 @@ class Watcher:
         self.status_path = heartbeat.own_file(settings)
         self.pool: ProcessPoolExecutor | None = None
         self.last_event = 0.0
+        self.chore_due: dict[str, float] = {}
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -187,6 +188,7 @@ class Watcher:
                 self._rescan(now)
                 next_rescan = now + self.opt.rescan
             self._feed(now)
+            self._chores(now)
             if now >= next_beat:
                 self._beat("watching")
                 next_beat = now + heartbeat.BEAT
@@ -232,6 +234,17 @@ class Watcher:
         self.inflight[future] = label
         future.add_done_callback(lambda f: self.items.put(("done", f)))
 
+    def _chores(self, now: float) -> None:
+        """Start each periodic chore whose time has come, unless it is still running."""
+        from automator.chores import CHORES
+
+        busy = set(self.inflight.values())
+        for chore in CHORES:
+            label = f"<chore:{chore.name}>"
+            if now >= self.chore_due.get(chore.name, 0.0) and label not in busy and not self.stopping:
+                self.chore_due[chore.name] = now + chore.every
+                self._submit(worker.chore, chore.name, label=label)
+
     def _submit_recovery(self) -> None:
         self._submit(worker.recover, label="<recover>")
 
@@ -246,11 +259,13 @@ class Watcher:
         except BrokenProcessPool:
             log.error("一个处理进程意外退出，重新启动进程池；它手上的文件会在下次复查时完成")
             self._pool_broke()
-            if label != "<recover>":
+            if not _internal(label):
                 self.tracker.note(Path(label), time.monotonic())
             return
         except Exception as exc:  # noqa: BLE001 - a worker bug must not stop the service; it is logged
             log.error("处理 %s 时出错：%s", label, exc)
+            return
+        if _internal(label) and not isinstance(outcome, list):  # a chore: it logs what it did
             return
         if isinstance(outcome, list):  # recovered claims
             for result in outcome:
@@ -295,7 +310,7 @@ class Watcher:
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
         for future, label in list(self.inflight.items()):
-            if label != "<recover>" and not future.done():
+            if not _internal(label) and not future.done():
                 self.tracker.note(Path(label), time.monotonic())
         self.inflight.clear()
         self._new_pool()
@@ -374,10 +389,15 @@ class Watcher:
             "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
             "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
             "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
-            "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if p != "<recover>"),
+            "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},
             "counts": self.counts, "recent": list(self.recent)})
+
+
+def _internal(label: str) -> bool:
+    """An in-flight task that is not a dropped file: recovery (`<recover>`) or a chore (`<chore:…>`)."""
+    return label.startswith("<")
 
 
 def watch(settings: Settings, options: Options | None = None, *, echo: Callable[[str], None] | None = None) -> None:

@@ -23,6 +23,18 @@ from automator.outcome import STATUS_MARK as MARK
 from automator.outcome import STATUS_ZH
 
 
+# Extra sections other parts add to `automator status` (deliveries waiting, the queue…):
+# "module:function", function(settings) -> Section or None.
+SECTIONS: tuple[str, ...] = ()
+
+
+@dataclass
+class Section:
+    key: str                 # its key in `status --json`
+    data: Any                # what --json shows
+    lines: list[str]         # what the human report shows
+
+
 @dataclass
 class Status:
     watchers: list[dict[str, Any]] = field(default_factory=list)
@@ -30,6 +42,7 @@ class Status:
     waiting: list[dict[str, str]] = field(default_factory=list)
     processing: list[dict[str, Any]] = field(default_factory=list)
     recent: list[dict[str, Any]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def running(self) -> bool:
@@ -37,7 +50,8 @@ class Status:
 
     def to_json(self) -> dict[str, Any]:
         return {"running": self.running, "watchers": self.watchers, "inbox_problem": self.inbox_problem,
-                "waiting": self.waiting, "processing": self.processing, "recent": self.recent}
+                "waiting": self.waiting, "processing": self.processing, "recent": self.recent,
+                **{section.key: section.data for section in self.sections}}
 
 
 def gather(settings: Settings, *, limit: int = 10) -> Status:
@@ -59,7 +73,16 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
         status.waiting.append({"file": rel, "why": reason})
     status.processing = _claims(settings)
     status.recent = _recent(settings, limit)
+    status.sections = [s for s in (_section(target, settings) for target in SECTIONS) if s is not None]
     return status
+
+
+def _section(target: str, settings: Settings) -> Section | None:
+    from importlib import import_module
+
+    module, _, function = target.partition(":")
+    section: Section | None = getattr(import_module(module), function)(settings)
+    return section
 
 
 def _when(epoch: Any) -> str | None:
@@ -97,7 +120,7 @@ def _recent(settings: Settings, limit: int) -> list[dict[str, Any]]:
         return []
     from automator.archive.ledger import Ledger
 
-    with Ledger(settings.ledger) as ledger:
+    with Ledger(settings.ledger, readonly=True) as ledger:
         entries = ledger.recent(limit)
     return [{"at": e.at, "input": e.input, "status": e.status, "output": e.outputs[0] if e.outputs else None,
              "findings": len(e.findings), "reason": e.reason} for e in entries]
@@ -135,6 +158,8 @@ def lines(status: Status, settings: Settings) -> list[str]:
         where = f" → {r['output']}" if r["output"] else ""
         out.append(f"  {r['at']} {MARK.get(r['status'], '?')} {STATUS_ZH.get(r['status'], r['status'])} "
                    f"{r['input']}{where}  问题 {r['findings']}")
+    for section in status.sections:
+        out += section.lines
     return out
 
 

@@ -73,3 +73,10 @@ def recover() -> list[Result]:
     from automator.recovery import recover as finish_abandoned
 
     return finish_abandoned(_ctx)
+
+
+def chore(name: str) -> None:
+    """Run one periodic chore (see automator/chores.py) in this worker."""
+    from automator.chores import by_name, run_chore
+
+    run_chore(_ctx, by_name(name))

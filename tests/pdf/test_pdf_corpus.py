@@ -17,6 +17,8 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pdf"
 REPO = Path(__file__).resolve().parents[2]
 
+pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
+
 WORKER = r"""
 import json, sys, time
 from pathlib import Path

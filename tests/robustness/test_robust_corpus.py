@@ -19,6 +19,8 @@ from robust import CORPUS, assert_clean, assert_kept, automator, leftovers, log_
 
 from automator.init import init_root
 
+pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
+
 UNSUPPORTED = {".xls", ".xlsb", ".ods", ".csv", ".numbers", ".fods", ".et"}
 ENCRYPTED = {"excelize__encryptAES.xlsx", "excelize__encryptSHA512.xlsx", "sheetjs__password_2002_40_xor.xls",
              "pdfplumber__password-example.pdf", "pdfminer__aes-256-r6.pdf"}

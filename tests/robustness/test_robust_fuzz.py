@@ -25,6 +25,8 @@ from automator.init import init_root
 from automator.pipeline import Context, check_file, load_context
 from automator.settings import Settings
 
+pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
+
 FILES = sorted(EXAMPLES.glob("*.xlsx"))
 BLOBS = {p.name: p.read_bytes() for p in FILES}
 

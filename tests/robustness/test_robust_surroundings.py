@@ -31,6 +31,8 @@ from robust import CORPUS, EXAMPLES, automator, leftovers, log_text, run, sha256
 from automator.init import init_root
 from automator.archive.ledger import Ledger
 
+pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
+
 AGENDA = "会议议程-冬季新品提案会.xlsx"
 CLIENT = "星河乳业(上海)有限公司"
 

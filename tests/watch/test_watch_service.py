@@ -14,7 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from .watchkit import POLL, Watch, archived, assert_archived_exactly_once, drop, env, ledger, wait_until
+
+pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
 
 
 def test_a_file_written_slowly_is_processed_once_after_it_is_complete(

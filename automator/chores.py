@@ -1,0 +1,49 @@
+"""Chores: periodic work beside the documents — sending what waits in the delivery queue,
+a daily digest, and the like. Each is one function of the Context, found by name.
+
+    CHORES = (Chore("deliveries", every=30, target="automator.deliver.queue:send_due"), …)
+
+The watcher runs each chore in a worker process every `every` seconds (never two of the
+same at once); `automator run` runs every chore once after its files. A chore that fails
+is logged and tried again next time: it never stops the service or a document.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from automator.pipeline.context import Context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Chore:
+    name: str
+    every: float   # seconds between runs in the watcher
+    target: str    # "module:function", function(ctx) -> Any
+
+
+CHORES: tuple[Chore, ...] = ()
+
+
+def by_name(name: str) -> Chore:
+    return next(c for c in CHORES if c.name == name)
+
+
+def run_chore(ctx: Context, chore: Chore) -> Any:
+    module, _, function = chore.target.partition(":")
+    try:
+        return getattr(import_module(module), function)(ctx)
+    except Exception:  # noqa: BLE001 - a chore never stops the service; it is tried again next time
+        log.exception("chore %s failed; it is tried again later", chore.name)
+        return None
+
+
+def run_all(ctx: Context) -> None:
+    for chore in CHORES:
+        run_chore(ctx, chore)
