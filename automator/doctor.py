@@ -49,6 +49,8 @@ def _rules_and_templates(settings: Settings) -> list[Check]:
 
 
 def _ledger(settings: Settings) -> Check:
+    if settings.config.ledger:
+        return _postgres_ledger(settings)
     if not settings.ledger.exists():
         return Check(True, "台账尚未建立（第一次处理文件时自动建立）")
     try:
@@ -60,6 +62,20 @@ def _ledger(settings: Settings) -> Check:
     if verdict != "ok":
         return Check(False, f"台账 {settings.ledger.name} 已损坏：{verdict}", "先备份，再改名后重新开始")
     return Check(True, f"台账正常（{count} 条记录）")
+
+
+def _postgres_ledger(settings: Settings) -> Check:
+    from automator.archive.backends import existing_ledger, where
+
+    try:
+        ledger = existing_ledger(settings)
+        if ledger is None:
+            return Check(True, f"PostgreSQL 台账 {where(settings)} 可以连接，尚未建表（第一次处理文件时自动建立）")
+        with ledger:
+            count, version = ledger.count(), ledger.version
+    except AutomatorError as exc:
+        return Check(False, exc.message, exc.hint or "")
+    return Check(True, f"PostgreSQL 台账正常（{where(settings)}，{count} 条记录，结构版本 {version}）")
 
 
 def _disk(settings: Settings) -> Check:

@@ -21,13 +21,13 @@ from automator.present import pad, safe, safe_lines
 @friendly
 def history(limit: int, status: str | None, root: Path | None, as_json: bool) -> None:
     """最近处理过的文件及其结果。"""
-    from automator.archive.ledger import Ledger
+    from automator.archive.backends import existing_ledger
 
     settings = working_root(root)
-    if not settings.ledger.exists():
-        entries = []
-    else:
-        with Ledger(settings.ledger, readonly=True) as ledger:
+    ledger = existing_ledger(settings)
+    entries = []
+    if ledger is not None:
+        with ledger:
             entries = ledger.recent(limit, status=status)
     if as_json:
         click.echo(dumps({"history": [{"at": e.at, "input": e.input, "status": e.status,
@@ -53,12 +53,13 @@ def history(limit: int, status: str | None, root: Path | None, as_json: bool) ->
 def explain(name: str, root: Path | None, as_json: bool) -> None:
     """说明一个文件为什么去了它去的地方：匹配的规则、命名用的单元格、模板版本。"""
     from automator.explain import explain_text
-    from automator.archive.ledger import Ledger
+    from automator.archive.backends import existing_ledger
 
     settings = working_root(root)
     entries = []
-    if settings.ledger.exists():
-        with Ledger(settings.ledger, readonly=True) as ledger:
+    ledger = existing_ledger(settings)
+    if ledger is not None:
+        with ledger:
             entries = ledger.find_input(Path(name).name)
     if not entries:
         raise ConfigError(f"台账里没有「{name}」的记录", hint="用 `automator history` 查看最近处理过的文件")

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from automator.archive.ledger import Ledger
+from automator.archive.backends import existing_ledger, open_ledger
+from automator.archive.ledger import LedgerBase
 from automator.rules.loader import RuleSet, load_rules
 from automator.settings import Settings
 
@@ -36,22 +37,22 @@ class Context:
     settings: Settings
     ruleset: RuleSet
     dry_run: bool = False
-    ledger: Ledger | None = None
+    ledger: LedgerBase | None = None
     stamp: tuple[tuple[str, int, int], ...] = field(default_factory=tuple)
-    _lookup: Ledger | None = None
+    _lookup: LedgerBase | None = None
 
-    def open_ledger(self) -> Ledger:
-        """The ledger for writing (created and migrated on first use)."""
+    def open_ledger(self) -> LedgerBase:
+        """The ledger for writing (created and migrated on first use; SQLite or PostgreSQL)."""
         if self.ledger is None:
-            self.ledger = Ledger(self.settings.ledger)
+            self.ledger = open_ledger(self.settings)
         return self.ledger
 
-    def archive(self) -> Ledger | None:
+    def archive(self) -> LedgerBase | None:
         """The ledger for lookups. In a dry run it is opened read-only (and may not exist yet)."""
         if not self.dry_run:
             return self.open_ledger()
-        if self._lookup is None and self.settings.ledger.exists():
-            self._lookup = Ledger(self.settings.ledger, readonly=True)
+        if self._lookup is None:
+            self._lookup = existing_ledger(self.settings)
         return self._lookup
 
     def transaction(self) -> Any:
@@ -68,6 +69,7 @@ class Context:
 
 def load_context(settings: Settings, *, dry_run: bool = False, lint: bool = True) -> Context:
     """Rules loaded and templates linted once, at start-up: a broken one stops here, named."""
+    settings.config  # noqa: B018 - a broken automator.yaml stops here, named, not in the middle of a file
     stamp = rules_stamp(settings.rules)
     ruleset = load_rules(settings.rules)
     if lint:

@@ -116,11 +116,12 @@ def _claims(settings: Settings) -> list[dict[str, Any]]:
 
 
 def _recent(settings: Settings, limit: int) -> list[dict[str, Any]]:
-    if not settings.ledger.exists():
-        return []
-    from automator.archive.ledger import Ledger
+    from automator.archive.backends import existing_ledger
 
-    with Ledger(settings.ledger, readonly=True) as ledger:
+    ledger = existing_ledger(settings)
+    if ledger is None:
+        return []
+    with ledger:
         entries = ledger.recent(limit)
     return [{"at": e.at, "input": e.input, "status": e.status, "output": e.outputs[0] if e.outputs else None,
              "findings": len(e.findings), "reason": e.reason} for e in entries]
