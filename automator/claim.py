@@ -22,6 +22,12 @@ from automator.settings import Settings
 ORIGIN = "origin.txt"
 OWNER = "owner.json"
 PLACING = "placing.json"
+LEASE = "lease-"  # lease-<n>.json: who holds a queued claim now (automator/scale/lease.py)
+
+
+def bookkeeping(name: str) -> bool:
+    """A claim folder's own files, as opposed to the claimed file itself."""
+    return name in (ORIGIN, OWNER, PLACING) or name.startswith(LEASE)
 
 
 @dataclass
@@ -91,7 +97,8 @@ def claim(settings: Settings, path: Path) -> Claim | None:
     return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox)
 
 
-def _alive(owner: dict[str, object]) -> bool:
+def owner_alive(owner: dict[str, object]) -> bool:
+    """Is the process that owns a claim (host, pid, at) still at work?"""
     if owner.get("host") != socket.gethostname():
         return time.time() - float(owner.get("at", 0)) < 600  # another machine: give it 10 minutes
     pid = int(owner.get("pid", 0))
@@ -157,7 +164,7 @@ def abandoned(settings: Settings) -> list[Claim]:
             owner = json.loads((folder / OWNER).read_text("utf-8"))
         except (OSError, ValueError):
             owner = {}
-        if owner and _alive(owner):
+        if owner and owner_alive(owner):
             continue
         mine = _fresh(settings)
         try:
@@ -166,7 +173,7 @@ def abandoned(settings: Settings) -> list[Claim]:
             continue
         attempts = int(owner.get("attempts", 0)) + 1
         _own(mine, attempts)  # written before any work: a file that kills every reader is counted
-        files = [p for p in mine.iterdir() if p.name not in (ORIGIN, OWNER, PLACING)]
+        files = [p for p in mine.iterdir() if not bookkeeping(p.name)]
         if not files:
             shutil.rmtree(mine, ignore_errors=True)
             continue

@@ -7,11 +7,13 @@
     pdf: {enabled: true}                               # a PDF beside every archived document
     digest_at: "09:00"
     ledger: postgresql://user@host/db                  # or AUTOMATOR_LEDGER_URL
-    broker: redis://localhost:6379/0
+    broker: redis://localhost:6379/0                   # or AUTOMATOR_BROKER_URL: workers on Celery
+    queue: {visibility_timeout: 3600, requeue_after: 900}
     web: {users: [{name: 李娜, password_hash: "scrypt$…"}], user_header: X-Remote-User}
 
 Secrets never live here: the SMTP password comes from AUTOMATOR_SMTP_PASSWORD, the web
-session key from AUTOMATOR_WEB_SECRET. An unknown key or a wrong type is a ConfigError
+session key from AUTOMATOR_WEB_SECRET, the PostgreSQL password from PGPASSWORD (or
+~/.pgpass); a Redis password goes in AUTOMATOR_BROKER_URL. An unknown key or a wrong type is a ConfigError
 naming the line, as for rule files.
 """
 
@@ -80,6 +82,17 @@ class Web(_Strict):
     """Trust this header (set by a reverse proxy that authenticates) as the signed-in user."""
 
 
+class Queue(_Strict):
+    """The work queue's timings (only with `broker:`; docs/scale.md)."""
+
+    visibility_timeout: float = Field(3600.0, ge=5)
+    """Seconds a taken task may stay unacknowledged before Redis hands it out again: longer
+    than the slowest document (a second delivery while the first still works is skipped)."""
+    requeue_after: float = Field(900.0, ge=5)
+    """A claim still waiting for a worker after this many seconds is queued again (its task
+    may have been lost with a Redis that keeps nothing on disk)."""
+
+
 class RootConfig(_Strict):
     agency: Agency = Agency()
     mail: Mail | None = None
@@ -88,6 +101,7 @@ class RootConfig(_Strict):
     digest_at: str | None = None
     ledger: str | None = None
     broker: str | None = None
+    queue: Queue = Queue()
     web: Web = Web()
 
     @field_validator("digest_at")
@@ -128,10 +142,11 @@ def load_config(root: Path) -> RootConfig:
             problems = located_errors(path, node, exc.errors())
             raise ConfigError(f"{len(problems)} problem(s) in {FILE}:\n  " + "\n  ".join(problems),
                               hint=f"fix {FILE}; every key is optional (see README, 设置文件)") from exc
-    url = os.environ.get("AUTOMATOR_LEDGER_URL")
-    if url:
-        try:
-            config = RootConfig.model_validate({**config.model_dump(), "ledger": url})
-        except ValidationError as exc:
-            raise ConfigError(f"AUTOMATOR_LEDGER_URL: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from exc
+    for variable, key in (("AUTOMATOR_LEDGER_URL", "ledger"), ("AUTOMATOR_BROKER_URL", "broker")):
+        url = os.environ.get(variable)
+        if url:
+            try:
+                config = RootConfig.model_validate({**config.model_dump(), key: url})
+            except ValidationError as exc:
+                raise ConfigError(f"{variable}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from exc
     return config

@@ -59,9 +59,12 @@ def poison(claim: claims.Claim) -> InputError:
 
 
 def recover(ctx: Context) -> list[Result]:
-    """Finish what a killed process had claimed and not completed."""
+    """Finish what a killed process had claimed and not completed. With a work queue (`broker:`)
+    the claims belong to the queue: watchers send them again and workers finish them (scale/)."""
     from automator.pipeline.runner import process_claim
 
+    if ctx.settings.config.broker:
+        return []
     results = []
     for claim in claims.abandoned(ctx.settings):
         done = committed_before_crash(ctx, claim)

@@ -203,4 +203,4 @@ def _pg_error(url: str, exc: psycopg.Error) -> LedgerError:
         why, hint = f"PostgreSQL 台账不允许写入（{text}）", "检查数据库账号的权限"
     else:
         why, hint = f"PostgreSQL 台账出错（{text}）", "运行 automator doctor 检查"
-    return LedgerError(f"{why}：{where}", hint=hint + "；文件已放回队列，稍后重试，不会丢失")
+    return LedgerError(f"{why}：{where}", hint=hint + "；文件稍后重试，不会丢失")

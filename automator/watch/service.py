@@ -114,7 +114,8 @@ class Watcher:
             load_context(self.settings)  # rules and templates checked once: a broken one stops here, named
             self._health(time.monotonic(), starting=True)
             self._rescan(time.monotonic())
-            self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{self.jobs} 个处理进程，"
+            work = f"文件交给任务队列 {self._queue_note()}" if self._queue_note() else f"{self.jobs} 个处理进程"
+            self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{work}，"
                       f"每 {self.opt.rescan:g} 秒全面复查）。按 Ctrl+C 停止。")
             log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self._mode(), self.jobs,
                      self.opt.settle)
@@ -222,7 +223,11 @@ class Watcher:
         while self.ready and len(self.inflight) < 2 * self.jobs and not self.stopping:
             path = self.ready.popleft()
             self.queued.discard(path)
-            self._submit(worker.process, str(path), label=str(path))
+            self._dispatch(path)
+
+    def _dispatch(self, path: Path) -> None:
+        """Hand a settled file to the work: here a pool worker (scale/watcher.py: the queue)."""
+        self._submit(worker.process, str(path), label=str(path))
 
     def _submit(self, fn: Callable[..., Any], *args: Any, label: str) -> None:
         assert self.pool is not None
@@ -392,7 +397,11 @@ class Watcher:
             "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},
-            "counts": self.counts, "recent": list(self.recent)})
+            "counts": self.counts, "recent": list(self.recent), "queue": self._queue_note()})
+
+    def _queue_note(self) -> str | None:
+        """Where the work goes instead of the local pool (the work queue), for `automator status`."""
+        return None
 
 
 def _internal(label: str) -> bool:
@@ -401,5 +410,8 @@ def _internal(label: str) -> bool:
 
 
 def watch(settings: Settings, options: Options | None = None, *, echo: Callable[[str], None] | None = None) -> None:
-    """Run the watcher until SIGINT/SIGTERM."""
-    Watcher(settings, options or Options(), echo=echo).run()
+    """Run the watcher until SIGINT/SIGTERM. With `broker:` set it claims and enqueues (docs/scale.md)."""
+    kind = Watcher
+    if settings.config.broker:
+        from automator.scale.watcher import QueueWatcher as kind
+    kind(settings, options or Options(), echo=echo).run()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from automator.inbox import waiting
-from automator.claim import ORIGIN, OWNER, pid_alive
+from automator.claim import ORIGIN, OWNER, bookkeeping, pid_alive
 from automator.settings import Settings
 from automator.watch import heartbeat
 from automator.watch.observe import inbox_problem
@@ -25,7 +25,7 @@ from automator.outcome import STATUS_ZH
 
 # Extra sections other parts add to `automator status` (deliveries waiting, the queue…):
 # "module:function", function(settings) -> Section or None.
-SECTIONS: tuple[str, ...] = ()
+SECTIONS: tuple[str, ...] = ("automator.scale.status:section",)
 
 
 @dataclass
@@ -65,7 +65,8 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
                                 "started": _when(data.get("started")), "heartbeat_age": round(seen.age, 1),
                                 "workers": data.get("workers"), "inbox_problem": data.get("inbox_problem"),
                                 "observer_restarts": data.get("observer_restarts", 0),
-                                "counts": data.get("counts", {}), "in_hand": data.get("in_hand", [])})
+                                "counts": data.get("counts", {}), "in_hand": data.get("in_hand", []),
+                                "queue": data.get("queue")})
     status.inbox_problem = inbox_problem(settings.inbox)
     for path in waiting(settings):
         rel = settings.rel(path)
@@ -106,7 +107,7 @@ def _claims(settings: Settings) -> list[dict[str, Any]]:
         try:
             origin = (folder / ORIGIN).read_text("utf-8")
         except OSError:
-            origin = next((p.name for p in folder.iterdir() if p.name not in (ORIGIN, OWNER)), "?")
+            origin = next((p.name for p in folder.iterdir() if not bookkeeping(p.name)), "?")
         pid = int(owner.get("pid", 0))
         same_host = owner.get("host") == socket.gethostname()
         out.append({"claim": settings.rel(folder), "file": origin, "host": owner.get("host"), "pid": pid,
@@ -134,8 +135,9 @@ def lines(status: Status, settings: Settings) -> list[str]:
     if alive:
         for w in alive:
             done = "，".join(f"{STATUS_ZH.get(k, k)} {n}" for k, n in w["counts"].items()) or "尚未处理文件"
+            work = f"文件交给任务队列 {w['queue']}" if w.get("queue") else f"{w['workers']} 个处理进程"
             out.append(f"监视服务：运行中 — {w['host']} 进程 {w['pid']}，{w['started']} 启动，"
-                       f"{_mode(w)}，{w['workers']} 个处理进程，心跳 {w['heartbeat_age']:.0f} 秒前；本次：{done}")
+                       f"{_mode(w)}，{work}，心跳 {w['heartbeat_age']:.0f} 秒前；本次：{done}")
             if w["inbox_problem"]:
                 out.append(f"  ⚠ 它报告收件箱无法访问：{w['inbox_problem']}（恢复后会自动继续）")
             if w["observer_restarts"]:
