@@ -28,6 +28,7 @@ from automator.settings import Settings
 from automator.watch.service import RETRY_FIRST, Options, Watcher
 
 log = logging.getLogger("automator.watch")
+PAUSE = 5.0  # after a failed send, this long before Redis is tried again (files wait in the inbox meanwhile)
 
 
 class QueueWatcher(Watcher):
@@ -36,6 +37,7 @@ class QueueWatcher(Watcher):
         self.app = make_app(settings)
         self.requeue_after = settings.config.queue.requeue_after
         self.unsent: set[str] = set()  # claims leased for the queue whose sending failed: sent at next rescan
+        self.down_until = 0.0  # Redis failed a moment ago: leave files in the inbox until then
 
     def _new_pool(self) -> None:
         self.pool = None  # the work happens in `automator worker`s
@@ -46,6 +48,9 @@ class QueueWatcher(Watcher):
         return masked_broker(self.settings)
 
     def _dispatch(self, path: Path) -> None:
+        if time.monotonic() < self.down_until:  # not even claimed: nothing to give back
+            self._back_off(path, "任务队列（Redis）无法连接", first=PAUSE)
+            return
         try:
             taken = claims.claim(self.settings, path)
         except OSError as exc:  # locked by its writer, no permission: the tracker looks again later
@@ -59,14 +64,18 @@ class QueueWatcher(Watcher):
             taken.release()  # back to the inbox, untouched; tried again after a pause
             self._back_off(path, "任务队列（Redis）无法连接", first=RETRY_FIRST)
             return
+        self.attempts.pop(path, None)
         self.counts["queued"] = self.counts.get("queued", 0) + 1
         log.info("%s → 已排队（%s）", taken.origin, taken.dir.name)
 
     def _send(self, name: str, *, task: str = PROCESS, **options: Any) -> bool:
+        if time.monotonic() < self.down_until:
+            return False
         try:
             enqueue(self.app, task, name, **options)
         except Exception as exc:  # noqa: BLE001 - kombu/redis connection errors of every kind
-            log.warning("无法把 %s 放入任务队列：%s", name, exc)
+            log.warning("无法把 %s 放入任务队列：%s；%g 秒后再试", name, exc, PAUSE)
+            self.down_until = time.monotonic() + PAUSE
             return False
         return True
 

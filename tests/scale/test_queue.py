@@ -109,6 +109,28 @@ def test_a_worker_killed_mid_document_and_one_restarted(root: Path, redis: objec
     assert "Traceback" not in watcher.output()
 
 
+def test_a_pool_process_killed_its_task_comes_back_at_once(root: Path, redis: object, pg_url: str,
+                                                           procs: Callable[..., Proc], books: list[Path]) -> None:
+    """Only the pool process dies (a native crash in a reader): Celery puts its task back at once
+    (reject_on_worker_lost); no rescan or visibility timeout is needed to finish the document."""
+    configure(root, broker=redis.url, ledger=pg_url, visibility_timeout=600, requeue_after=600)  # type: ignore[attr-defined]
+    watcher = procs("watch", "--rescan", "600", "--settle", "0.2")
+    worker = procs("worker", "--concurrency", "1")
+    _ready(root, 1)
+    chosen = books[:20]
+    drop(chosen, root)
+    pool = _descendants(worker.proc.pid)
+    wait_until(lambda: _holding(root, pool), "the pool process to hold a document", 60)
+    held = _holding(root, pool)
+    for pid in pool:
+        os.kill(pid, 9)
+    wait_until(lambda: len(safe_rows(pg_url)) >= len(chosen) and not claims_left(root),
+               "every file archived", 120)
+    assert_exactly_once(root, pg_url, chosen)
+    assert held and worker.alive() and watcher.alive()
+    assert "重新排队" not in watcher.output()  # the watcher did not have to step in
+
+
 def test_redis_restarted_mid_run_loses_nothing(root: Path, redis: object, pg_url: str,
                                                procs: Callable[..., Proc], books: list[Path]) -> None:
     # No persistence: the restart empties the queue; the watcher sends the waiting claims again.

@@ -1,0 +1,202 @@
+"""Throughput beyond one process: Celery workers (Redis + PostgreSQL on loopback) against `automator run -j N`.
+
+    python bench/scale.py              # N=200 files, 1/2/3 workers, 3 rounds, medians
+    python bench/scale.py --n 100 --repeat 1
+
+Same N distinct contact reports (bench/make_inputs.py) for every side, in the same run,
+rounds alternating so load on the shared machine hits every side alike:
+
+- embedded: `automator run -j k --root R` (k = 1, 2, 3), SQLite ledger, timed from launch to
+  exit; its start-up on an empty inbox is measured too, so the steady-state rate is
+  N / (seconds − start-up);
+- embedded + PostgreSQL: `automator run -j 1` with `ledger: postgresql://…` — the same
+  ledger the workers use, so the difference to one queue worker is the queue alone;
+- queue: one `automator watch` and k `automator worker --concurrency 1` processes, started
+  and warm before the clock starts (they are services); timed from the moment the N files
+  appear in the inbox (one rename each) until the ledger holds N rows and processing/ is empty.
+  This includes the watcher's settle time (0.5 s), claim, lease, enqueue and the Celery hop.
+
+The per-document queue overhead is (queue 1 worker − embedded+PG −j 1 steady state) / N.
+Writes bench/SCALE.md (tables) and bench/results/scale-latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH), str(ROOT / "tools")]
+
+from run import fresh_root, inputs, machine, python, service_once, startup_once  # noqa: E402
+from services import Postgres, Redis  # noqa: E402
+
+SIDES = ("run -j1", "run -j2", "run -j3", "run -j1 + PG", "queue 1 worker", "queue 2 workers", "queue 3 workers")
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("AUTOMATOR_")} | {"PYTHONUNBUFFERED": "1"}
+
+
+def _configure(root: Path, **keys: str) -> None:
+    (root / "automator.yaml").write_text("".join(f"{k}: {v}\n" for k, v in keys.items()), "utf-8")
+
+
+def _rows(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=5) as db:
+        if db.execute("SELECT to_regclass('inputs')").fetchone()[0] is None:  # type: ignore[index]
+            return 0
+        return int(db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0])  # type: ignore[index]
+
+
+def _workers_online(root: Path) -> int:
+    done = subprocess.run([sys.executable, "-m", "automator", "status", "--json", "--root", str(root)],
+                          capture_output=True, text=True, env=_env(), timeout=60)
+    return len((json.loads(done.stdout).get("queue") or {}).get("workers") or [])
+
+
+def _wait(condition: Any, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def queue_once(files: Path, work: Path, workers: int, redis: Redis, pg: Postgres) -> dict[str, Any]:
+    root = fresh_root(work, files)
+    staged = work / "staged"
+    (root / "inbox").rename(staged)  # the files wait beside the root; the clock starts when they appear
+    (root / "inbox").mkdir()
+    url = pg.createdb(f"b_{uuid.uuid4().hex[:8]}")
+    _configure(root, broker=redis.url, ledger=url)
+    procs = [subprocess.Popen([*python(), "-m", "automator", "watch", "--root", str(root)], env=_env(),
+                              stdout=subprocess.DEVNULL, stderr=(work / "watch.err").open("wb"))]
+    procs += [subprocess.Popen([*python(), "-m", "automator", "worker", "--concurrency", "1", "--root", str(root)],
+                               env=_env(), stdout=subprocess.DEVNULL, stderr=(work / f"worker{i}.err").open("wb"))
+              for i in range(workers)]
+    try:
+        _wait(lambda: _workers_online(root) >= workers and list((root / "watchers").glob("*.json")),
+              "workers and watcher", 120)
+        _rows(url)  # the schema exists before the clock starts (workers made it)
+        names = sorted(p.name for p in staged.glob("*.xlsx"))
+        start = time.perf_counter()
+        for name in names:
+            os.rename(staged / name, root / "inbox" / name)
+        _wait(lambda: _rows(url) >= len(names) and not any((root / "processing").iterdir()), "the queue", 900)
+        seconds = time.perf_counter() - start
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        pg.dropdb(url.rsplit("/", 1)[1])
+    docx = len(list((root / "outbox").rglob("*.docx")))
+    return {"seconds": seconds, "documents": docx, "load": os.getloadavg()[0]}
+
+
+def embedded_once(files: Path, work: Path, jobs: int, pg_url: str | None) -> dict[str, Any]:
+    root = fresh_root(work, files)
+    if pg_url:
+        _configure(root, ledger=pg_url)
+    m = service_once(files, work, jobs=jobs, root=root)
+    return {"seconds": m["seconds"], "documents": m["documents"], "load": m["load"]}
+
+
+def round_once(files: Path, tmp: Path, redis: Redis, pg: Postgres) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+
+    def fresh() -> Path:
+        return Path(tempfile.mkdtemp(dir=tmp))
+
+    starts = [startup_once(fresh())["seconds"]]
+    for jobs in (1, 2, 3):
+        out[f"run -j{jobs}"] = embedded_once(files, fresh(), jobs, None)
+    url = pg.createdb(f"e_{uuid.uuid4().hex[:8]}")
+    out["run -j1 + PG"] = embedded_once(files, fresh(), 1, url)
+    pg.dropdb(url.rsplit("/", 1)[1])
+    for workers in (1, 2, 3):
+        out[f"queue {workers} worker{'s' if workers > 1 else ''}"] = queue_once(files, fresh(), workers, redis, pg)
+    starts += [startup_once(fresh())["seconds"] for _ in range(2)]
+    out["startup"] = {"seconds": statistics.median(starts), "samples": starts}
+    return out
+
+
+def summarise(rounds: list[dict[str, dict[str, Any]]], n: int) -> dict[str, Any]:
+    med = {side: statistics.median(r[side]["seconds"] for r in rounds) for side in (*SIDES, "startup")}
+    startup = med["startup"]
+    steady = {side: (med[side] - startup if side.startswith("run") else med[side]) for side in SIDES}
+    overhead_ms = (steady["queue 1 worker"] - steady["run -j1 + PG"]) / n * 1000
+    return {"n": n, "rounds": len(rounds), "median_seconds": med, "steady_seconds": steady,
+            "docs_per_second": {s: n / steady[s] for s in SIDES},
+            "ratio_to_run_j1": {s: steady["run -j1"] / steady[s] for s in SIDES},
+            "queue_overhead_ms_per_doc": overhead_ms,
+            "documents": {s: [r[s]["documents"] for r in rounds] for s in SIDES},
+            "load": statistics.median(r["run -j1"]["load"] for r in rounds)}
+
+
+def markdown(result: dict[str, Any], info: dict[str, Any]) -> str:
+    s = result
+    lines = ["# 多机部署基准 / scale benchmark", "", "`python bench/scale.py`", "",
+             f"机器 / machine: {info.get('nproc')} 核 · {info.get('cpu')} · Python {info.get('python')} · commit {info.get('commit')} · "
+             f"{dt.datetime.now().isoformat(timespec='seconds')} · 运行时负载 / load {s['load']:.1f}", "",
+             f"**N = {s['n']}** 份客户会议报告（{s['rounds']} 轮取中位数 / median of {s['rounds']}）；"
+             "Redis 与 PostgreSQL 在本机回环地址 / on loopback", "",
+             "| | 秒 s（中位数） | 稳态秒 steady s | 份/秒 docs/s | 相对 run -j1 / vs run -j1 |",
+             "|---|---:|---:|---:|---:|"]
+    for side in SIDES:
+        lines.append(f"| {side} | {s['median_seconds'][side]:.2f} | {s['steady_seconds'][side]:.2f} | "
+                     f"{s['docs_per_second'][side]:.1f} | {s['ratio_to_run_j1'][side]:.2f} |")
+    lines += ["", f"`run` 的启动（空收件箱）/ start-up of `run` on an empty inbox: {s['median_seconds']['startup']:.2f} s，"
+              "稳态 = 总秒数 − 启动 / steady = seconds − start-up；队列一侧的 watcher 和 worker 先启动好（常驻服务），"
+              "计时从文件出现在 inbox 到台账里有 N 行且 processing/ 为空（含 0.5 秒的稳定等待）。", "",
+              f"**每份文件的队列开销 / queue overhead per document: {s['queue_overhead_ms_per_doc']:.1f} ms**"
+              "（1 个 worker 减去同一 PostgreSQL 台账上的 `run -j1` 稳态，除以 N）", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    files = inputs(args.n)
+    tmp = Path(tempfile.mkdtemp(prefix="automator-scale-bench-"))
+    rounds = []
+    try:
+        with Redis(tmp) as redis, Postgres() as pg:
+            for i in range(args.repeat):
+                print(f"  第 {i + 1}/{args.repeat} 轮 …", flush=True)
+                rounds.append(round_once(files, tmp, redis, pg))
+                print("    " + "  ".join(f"{k} {v['seconds']:.1f}s" for k, v in rounds[-1].items()), flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result = summarise(rounds, args.n)
+    info = machine()
+    text = markdown(result, info)
+    print(text)
+    (BENCH / "SCALE.md").write_text(text, "utf-8")
+    (BENCH / "results").mkdir(exist_ok=True)
+    (BENCH / "results" / "scale-latest.json").write_text(
+        json.dumps({"machine": info, "result": result, "rounds": rounds}, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
