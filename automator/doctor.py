@@ -78,6 +78,24 @@ def _postgres_ledger(settings: Settings) -> Check:
     return Check(True, f"PostgreSQL 台账正常（{where(settings)}，{count} 条记录，结构版本 {version}）")
 
 
+def _broker(settings: Settings) -> list[Check]:
+    """With `broker:` set: Redis answers (the workers themselves are in `automator status`)."""
+    if not settings.config.broker:
+        return []
+    from automator.scale.status import masked_broker
+
+    try:
+        import redis
+
+        client = redis.Redis.from_url(settings.config.broker, socket_timeout=3, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except Exception as exc:  # noqa: BLE001 - a missing package or any connection error, said plainly
+        return [Check(False, f"任务队列 {masked_broker(settings)} 连接不上：{exc}",
+                      "检查 Redis 是否在运行、地址和密码（AUTOMATOR_BROKER_URL）；pip install 'automator[scale]'")]
+    return [Check(True, f"任务队列 {masked_broker(settings)} 可以连接")]
+
+
 def _disk(settings: Settings) -> Check:
     free = shutil.disk_usage(settings.outbox if settings.outbox.is_dir() else settings.root).free
     if free < LOW_DISK:
@@ -91,7 +109,7 @@ def diagnose(settings: Settings) -> list[Check]:
     checks = [_writable(settings.root / name) for name in ("inbox", "outbox")]
     checks += _rules_and_templates(settings) if settings.rules.is_dir() else [
         Check(False, "rules/ 不存在", f"运行 `automator init {settings.root}`")]
-    checks += [_ledger(settings), _disk(settings)]
+    checks += [_ledger(settings), *_broker(settings), _disk(settings)]
     waiting = sum(1 for _ in settings.processing.glob("*/")) if settings.processing.is_dir() else 0
     if waiting:
         checks.append(Check(True, f"processing/ 中有 {waiting} 个未完成的文件",

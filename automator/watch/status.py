@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from automator.errors import LedgerError
 from automator.inbox import waiting
 from automator.claim import ORIGIN, OWNER, bookkeeping, pid_alive
 from automator.settings import Settings
@@ -43,6 +44,7 @@ class Status:
     processing: list[dict[str, Any]] = field(default_factory=list)
     recent: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    ledger_problem: str | None = None  # the ledger (a PostgreSQL server) cannot be read right now
 
     @property
     def running(self) -> bool:
@@ -51,6 +53,7 @@ class Status:
     def to_json(self) -> dict[str, Any]:
         return {"running": self.running, "watchers": self.watchers, "inbox_problem": self.inbox_problem,
                 "waiting": self.waiting, "processing": self.processing, "recent": self.recent,
+                **({"ledger_problem": self.ledger_problem} if self.ledger_problem else {}),
                 **{section.key: section.data for section in self.sections}}
 
 
@@ -73,7 +76,10 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
         reason = OPEN_IN_OFFICE if open_in_office(path) else reasons.get(rel, "等待处理")
         status.waiting.append({"file": rel, "why": reason})
     status.processing = _claims(settings)
-    status.recent = _recent(settings, limit)
+    try:
+        status.recent = _recent(settings, limit)
+    except LedgerError as exc:
+        status.ledger_problem = exc.message
     status.sections = [s for s in (_section(target, settings) for target in SECTIONS) if s is not None]
     return status
 
@@ -156,7 +162,9 @@ def lines(status: Status, settings: Settings) -> list[str]:
     for c in status.processing[:20]:
         owner = "" if c["owner_alive"] is not False else "，进程已不在：下次启动或复查时会自动完成"
         out.append(f"  {c['file']}（{c['host']} 进程 {c['pid']}，{c['seconds']:.0f} 秒{owner}）")
-    out.append("最近结果：" if status.recent else "最近结果：还没有处理记录")
+    if status.ledger_problem:
+        out.append(f"⚠ 读不到台账：{status.ledger_problem}")
+    out.append("最近结果：" if status.recent or status.ledger_problem else "最近结果：还没有处理记录")
     for r in status.recent:
         where = f" → {r['output']}" if r["output"] else ""
         out.append(f"  {r['at']} {MARK.get(r['status'], '?')} {STATUS_ZH.get(r['status'], r['status'])} "

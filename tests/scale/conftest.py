@@ -3,6 +3,7 @@ database per test, a root laid out by `automator init`, and processes that are a
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,14 +16,20 @@ from .scalekit import REPO, Proc, make_workbooks
 sys.path.insert(0, str(REPO / "tools"))
 from services import Postgres, Redis, postgres_bin, redis_binary  # noqa: E402
 
-needs_redis = pytest.mark.skipif(redis_binary() is None, reason="redis-server is not installed")
-needs_postgres = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed")
+
+
+def missing(what: str) -> None:
+    """Skip where the Debian package is not installed — but never in CI, where a skip would hide the tests."""
+    message = f"{what} is not installed (Debian package {what.split()[0]}); .ci/run must install it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Postgres]:
     if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed")
+        missing("postgresql server")
     with Postgres() as pg:
         yield pg
 
@@ -39,7 +46,7 @@ def pg_url(cluster: Postgres) -> Iterator[str]:
 @pytest.fixture
 def redis(tmp_path: Path) -> Iterator[Redis]:
     if redis_binary() is None:
-        pytest.skip("redis-server is not installed")
+        missing("redis-server")
     with Redis(tmp_path) as server:
         yield server
 

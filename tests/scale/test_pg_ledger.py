@@ -5,8 +5,10 @@ the same schema and answers as SQLite, the filing lock, "archived once", outages
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -119,8 +121,6 @@ def test_readonly_and_an_outage_are_ledger_errors_then_it_reconnects(pg_url: str
 
 
 def _cli(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
-    import sys
-
     return subprocess.run([sys.executable, "-m", "automator", *args, "--root", str(root)], env=env(),
                           capture_output=True, text=True, timeout=120)
 
@@ -135,7 +135,7 @@ def test_run_history_and_explain_use_postgresql(root: Path, pg_url: str) -> None
     rows = ledger_rows(pg_url)
     assert sorted(r["status"] for r in rows) == ["archived"] * 4
     history = _cli("history", "--json", root=root)
-    assert len(__import__("json").loads(history.stdout)["history"]) == 4
+    assert len(json.loads(history.stdout)["history"]) == 4
     name = Path(rows[0]["input"]).name
     assert name in _cli("explain", name, root=root).stdout
     doctor = _cli("doctor", root=root)
@@ -174,3 +174,18 @@ def test_migrate_copies_verifies_and_leaves_sqlite_untouched(root: Path, pg_url:
 def test_migrate_refuses_a_root_without_sqlite_ledger(root: Path, pg_url: str) -> None:
     done = _cli("ledger", "migrate", "--to", pg_url, root=root)
     assert done.returncode == 2 and "没有可迁移的 SQLite 台账" in done.stderr
+
+
+def test_status_and_doctor_say_plainly_when_postgresql_is_down(root: Path, pg_url: str, cluster: object) -> None:
+    configure(root, ledger=pg_url)
+    PgLedger(pg_url).record(sha256="a", input="inbox/a.xlsx", status="archived")
+    cluster.stop()  # type: ignore[attr-defined]
+    try:
+        status = _cli("status", "--json", root=root)
+        doctor = _cli("doctor", root=root)
+    finally:
+        cluster.start()  # type: ignore[attr-defined]
+    assert "连接不上 PostgreSQL 台账" in json.loads(status.stdout)["ledger_problem"]
+    assert "Traceback" not in status.stderr + doctor.stdout + doctor.stderr
+    assert doctor.returncode == 1 and "✗ 连接不上 PostgreSQL 台账" in doctor.stdout
+    assert len(json.loads(_cli("status", "--json", root=root).stdout)["recent"]) == 1

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -179,8 +181,8 @@ def test_status_shows_depth_workers_and_the_oldest_waiting_claim(root: Path, red
     queue = status_json(root)["queue"]
     assert queue["depth"] == 5 and queue["workers"] == [] and queue["waiting_claims"] == 5
     assert queue["oldest_waiting"]["seconds"] >= 0
-    text = __import__("subprocess").run(
-        [__import__("sys").executable, "-m", "automator", "status", "--root", str(root)],
+    text = subprocess.run(
+        [sys.executable, "-m", "automator", "status", "--root", str(root)],
         capture_output=True, text=True, timeout=60).stdout
     assert "排队中 5 个任务" in text and "没有在线的 automator worker" in text and "等待最久的认领" in text
     procs("worker", "--concurrency", "2")
@@ -188,3 +190,7 @@ def test_status_shows_depth_workers_and_the_oldest_waiting_claim(root: Path, red
     queue = status_json(root)["queue"]
     assert queue["depth"] == 0 and queue["oldest_waiting"] is None
     assert [w["concurrency"] for w in queue["workers"]] == [2]
+    doctor = subprocess.run(
+        [sys.executable, "-m", "automator", "doctor", "--root", str(root)],
+        capture_output=True, text=True, timeout=60).stdout
+    assert "✓ 任务队列 redis://127.0.0.1:" in doctor and "PostgreSQL 台账正常" in doctor
