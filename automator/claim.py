@@ -17,6 +17,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from automator.settings import Settings
 
 ORIGIN = "origin.txt"
@@ -101,42 +103,16 @@ def _alive(owner: dict[str, object]) -> bool:
 
 
 def pid_alive(pid: int) -> bool:
-    """Is process `pid` (on this machine) still running?"""
+    """Is process `pid` (on this machine) still running? A killed process not yet reaped
+    (a zombie) is not."""
     if pid <= 0:
         return False
-    if os.name == "nt":
-        return _windows_alive(pid)  # os.kill(pid, 0) would send Ctrl+C (or terminate) there
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    """A killed process not yet reaped still answers kill(pid, 0); Linux shows it as state Z."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2:].startswith("Z")
-
-
-def _windows_alive(pid: int) -> bool:
-    import ctypes
-
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return kernel32.GetLastError() == 5  # access denied: it exists
-    try:
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        return code.value == 259  # STILL_ACTIVE
-    finally:
-        kernel32.CloseHandle(handle)
+    except psutil.AccessDenied:
+        return True  # it exists, owned by someone else
 
 
 def abandoned(settings: Settings) -> list[Claim]:

@@ -32,8 +32,7 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
     """处理给定的文件（不给则处理 inbox/ 中等待的所有文件）一次。"""
     from automator.batch import run_many
     from automator.inbox import waiting
-    from automator.pipeline import load_context
-    from automator.recovery import recover
+    from automator.pipeline import load_context, recover
 
     settings = working_root(root)
     setup_logs(settings, console=not as_json, to_file=not dry_run)  # a dry run leaves the disk as it was

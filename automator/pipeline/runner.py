@@ -26,6 +26,7 @@ from automator.pipeline.context import Context, scratch
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
 from automator.pipeline.stages import STAGES
+from automator.recovery import MAX_ATTEMPTS, committed_before_crash, poison
 
 log = logging.getLogger(__name__)
 RETRYABLE = (RouteError, LedgerError, ConfigError)
@@ -47,6 +48,17 @@ def process_claim(ctx: Context, claim: claims.Claim, *, reject: InputError | Non
     if reject is not None:
         job.reject(reject)
     return run_job(ctx, job)
+
+
+def recover(ctx: Context) -> list[Result]:
+    """Finish what a killed process had claimed and not completed."""
+    results = []
+    for claim in claims.abandoned(ctx.settings):
+        done = committed_before_crash(ctx, claim)
+        if done is None:
+            done = process_claim(ctx, claim, reject=poison(claim) if claim.attempts >= MAX_ATTEMPTS else None)
+        results.append(done)
+    return results
 
 
 def run_job(ctx: Context, job: Job, stages: Sequence[Stage] = STAGES) -> Result:
