@@ -42,6 +42,7 @@ class _Seen:
     check_at: float         # next time worth looking at this path
     held_until: float = 0.0  # a retry back-off or a busy file: not before this
     waiting: str | None = None  # why it is not taken yet (for status and a one-time log line)
+    closed: bool = False     # its writer closed it since its last change (inotify IN_CLOSE_WRITE)
 
 
 def open_in_office(path: Path) -> bool:
@@ -91,8 +92,10 @@ class Tracker:
     def __contains__(self, path: Path) -> bool:
         return path in self._seen
 
-    def note(self, path: Path, now: float) -> None:
-        """Something happened to `path` (an event, or a rescan found it)."""
+    def note(self, path: Path, now: float, *, closed: bool = False) -> None:
+        """Something happened to `path` (an event, or a rescan found it). `closed`: its writer
+        closed it (a native close-after-write event): no need to wait the settle time when it
+        is complete, since the writer has said it is done."""
         entry = self._seen.get(path)
         stat = _stat(path)
         if stat is None:
@@ -100,10 +103,14 @@ class Tracker:
             return
         size, mtime = stat
         if entry is None:
-            self._seen[path] = _Seen(size, mtime, now, now + self.settle)
+            entry = self._seen[path] = _Seen(size, mtime, now, now + self.settle)
         elif (size, mtime) != (entry.size, entry.mtime):
             entry.size, entry.mtime, entry.since = size, mtime, now
             entry.check_at, entry.held_until = now + self.settle, 0.0  # new content: forget any back-off
+            entry.closed = False
+        if closed:
+            entry.closed = True
+            entry.check_at = max(now, entry.held_until)
 
     def hold(self, path: Path, until: float, now: float) -> None:
         """Do not take `path` before `until` (it was put back for a retry, or was busy)."""
@@ -111,7 +118,7 @@ class Tracker:
         entry = self._seen.get(path)
         if entry is not None:
             entry.held_until = until
-            entry.check_at = max(entry.check_at, until)
+            entry.check_at = max(until, entry.since + self.settle)  # a shorter hold replaces a longer one
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
@@ -143,9 +150,9 @@ class Tracker:
                 continue
             if stat != (entry.size, entry.mtime):
                 entry.size, entry.mtime = stat
-                entry.since, entry.check_at = now, now + self.settle
+                entry.since, entry.check_at, entry.closed = now, now + self.settle, False
                 continue
-            if now - entry.since < self.settle or now < entry.held_until:
+            if (now - entry.since < self.settle and not entry.closed) or now < entry.held_until:
                 entry.check_at = max(entry.since + self.settle, entry.held_until)
                 continue
             if open_in_office(path):
