@@ -125,7 +125,7 @@ def abandoned(settings: Settings) -> list[Claim]:
         return []
     out = []
     for folder in sorted(settings.processing.iterdir()):
-        if folder.name.startswith(".new-") and time.time() - _mtime(folder) > 3600:
+        if folder.name.startswith(".new-") and _unfinished_by_the_dead(folder):
             shutil.rmtree(folder, ignore_errors=True)  # a claim folder a killed process never finished making
         if not folder.is_dir() or folder.name.startswith("."):
             continue
@@ -150,6 +150,17 @@ def abandoned(settings: Settings) -> list[Claim]:
         source = settings.root / origin if origin.startswith("inbox/") else None
         out.append(Claim(mine, files[0], origin, source, copied=source is None, attempts=attempts))
     return out
+
+
+def _unfinished_by_the_dead(draft: Path) -> bool:
+    """A claim folder still under its draft name whose maker died (or that is an hour old)."""
+    try:
+        owner = json.loads((draft / OWNER).read_text("utf-8"))
+    except (OSError, ValueError):
+        owner = {}
+    if owner and owner.get("pid") != os.getpid() and not _alive(owner):
+        return True
+    return time.time() - _mtime(draft) > 3600
 
 
 def _mtime(path: Path) -> float:

@@ -77,7 +77,12 @@ class Ledger:
         self.timeout = timeout
         try:
             if readonly:
-                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                # With no -wal file beside it every row is in the main file: `immutable` then reads
+                # it without creating the -shm/-wal files a WAL database otherwise gets (a dry run
+                # and `status` leave the disk exactly as it was).
+                wal = path.with_name(path.name + "-wal")
+                flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=timeout,
                                           isolation_level=None)
                 self.db.row_factory = sqlite3.Row
                 return

@@ -11,6 +11,7 @@ import click
 from automator.cli.common import echo_json, friendly, json_option, log, main, root_option, setup_logs, working_root
 from automator.exit_codes import Exit
 from automator.outcome import Result, Status
+from automator.pipeline.context import Context
 from automator.present import human_lines, log_line, safe, tally
 
 
@@ -30,15 +31,37 @@ def exit_code(results: list[Result]) -> Exit:
 def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool, jobs: int | None,
         timings: Path | None) -> None:
     """处理给定的文件（不给则处理 inbox/ 中等待的所有文件）一次。"""
-    from automator.batch import run_many
-    from automator.inbox import waiting
-    from automator.pipeline import load_context, recover
+    from automator.pipeline import load_context
 
     settings = working_root(root)
     setup_logs(settings, console=not as_json, to_file=not dry_run)  # a dry run leaves the disk as it was
     ctx = load_context(settings, dry_run=dry_run)
+    try:
+        results = _run(ctx, list(paths), as_json=as_json, jobs=jobs)
+    finally:
+        ctx.close()
+    if timings is not None:
+        timings.write_text("".join(json.dumps({"input": r.input, "status": str(r.status), "seconds": r.seconds},
+                                              ensure_ascii=False) + "\n" for r in results), "utf-8")
+    if as_json:
+        echo_json({"results": [r.to_json() for r in results]})
+    else:
+        click.echo(tally(results) if results else f"inbox 中没有等待处理的文件（{settings.rel(settings.inbox)}/）。")
+        if dry_run:
+            click.echo("【演练模式】以上均未实际写入。")
+    sys.exit(exit_code(results))
+
+
+def _run(ctx: Context, paths: list[Path], *, as_json: bool, jobs: int | None) -> list[Result]:
+    """Recover what a killed run left, process the files, run the chores; print as results come."""
+    from automator.batch import run_many
+    from automator.chores import run_all
+    from automator.inbox import waiting
+    from automator.pipeline import recover
+
+    dry_run = ctx.dry_run
     results: list[Result] = [] if dry_run else recover(ctx)
-    files = list(paths) if paths else waiting(settings)
+    files = paths or waiting(ctx.settings)
     if dry_run and not as_json:
         click.echo("【演练模式】不会移动或写入任何文件。")
     show_bar = not as_json and len(files) > 5 and sys.stderr.isatty()
@@ -49,23 +72,12 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
             bar.update(1)
             if not as_json and not show_bar:
                 click.echo("\n".join(human_lines(result)))
+    if show_bar:
+        for result in results:
+            click.echo("\n".join(human_lines(result)))
     if not dry_run:
-        from automator.chores import run_all
-
         run_all(ctx)  # what waits beside the documents (queued deliveries…), once
-    if timings is not None:
-        timings.write_text("".join(json.dumps({"input": r.input, "status": str(r.status), "seconds": r.seconds},
-                                              ensure_ascii=False) + "\n" for r in results), "utf-8")
-    if as_json:
-        echo_json({"results": [r.to_json() for r in results]})
-    else:
-        if show_bar:
-            for result in results:
-                click.echo("\n".join(human_lines(result)))
-        click.echo(tally(results) if results else f"inbox 中没有等待处理的文件（{settings.rel(settings.inbox)}/）。")
-        if dry_run:
-            click.echo("【演练模式】以上均未实际写入。")
-    sys.exit(exit_code(results))
+    return results
 
 
 @main.command()
