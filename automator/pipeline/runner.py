@@ -68,6 +68,8 @@ def run_job(ctx: Context, job: Job, stages: Sequence[Stage] = STAGES) -> Result:
         try:
             ctx.refresh()
             _prepare(ctx, job, [s for s in stages if s.phase == "prepare"], ran)
+            if job.claim is not None and job.claim.changed():
+                raise RouteError(f"{job.name} 在处理期间仍在写入（大小或修改时间变了）", hint="写完后会自动重新处理")
             _commit(ctx, job, [s for s in stages if s.phase == "commit"], ran)
         except RETRYABLE as exc:
             job.put_back(exc)

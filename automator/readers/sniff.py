@@ -11,13 +11,11 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from automator.limits import MAX_RATIO, MAX_SHEET_XML, MAX_UNPACKED
 from automator.errors import InputError
 
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 # Bounds against zip bombs: an agency workbook is a few hundred KB unpacked.
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_SHEET_XML = 40 * 1024 * 1024
-MAX_RATIO = 200
 
 
 def content_hash(path: Path) -> str:

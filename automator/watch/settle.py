@@ -22,16 +22,15 @@ the lock file is there.
 
 from __future__ import annotations
 
-import os
-import stat as stat_mode
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from automator.inbox import OPEN_IN_OFFICE, incomplete, open_in_office, stamp
+
+__all__ = ["OPEN_IN_OFFICE", "PATIENCE", "SETTLE", "Tracker", "incomplete", "open_in_office"]
+
 SETTLE = 0.5
 PATIENCE = 60.0
-ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".docx")
-OPEN_IN_OFFICE = "正在被 Excel/WPS/LibreOffice 打开（旁边有 ~$ 锁文件），关闭后处理"
 
 
 @dataclass
@@ -43,38 +42,6 @@ class _Seen:
     held_until: float = 0.0  # a retry back-off or a busy file: not before this
     waiting: str | None = None  # why it is not taken yet (for status and a one-time log line)
     closed: bool = False     # its writer closed it since its last change (inotify IN_CLOSE_WRITE)
-
-
-def open_in_office(path: Path) -> bool:
-    """A lock file beside `path` says Excel, WPS or LibreOffice has it open.
-
-    Excel and WPS write `~$` + the name; Word-style owner files replace the
-    first two characters of long names; LibreOffice writes `.~lock.<name>#`.
-    """
-    name = path.name
-    candidates = [f"~${name}", f".~lock.{name}#"]
-    if len(name) > 2:
-        candidates.append(f"~${name[2:]}")
-    return any(os.path.lexists(path.parent / c) for c in candidates)
-
-
-def incomplete(path: Path) -> str | None:
-    """Why the content looks unfinished, or None when it looks whole."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in ZIP_SUFFIXES:
-            with zipfile.ZipFile(path) as archive:  # reads the central directory at the very end
-                archive.infolist()
-        elif suffix == ".pdf":
-            with path.open("rb") as fh:
-                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 2048))
-                if b"%%EOF" not in fh.read():
-                    return "PDF 还没有写完（缺少 %%EOF）"
-    except zipfile.BadZipFile:
-        return "工作簿还没有写完（zip 目录不完整）"
-    except OSError as exc:
-        return f"暂时无法读取：{exc.strerror or exc}"
-    return None
 
 
 class Tracker:
@@ -173,10 +140,5 @@ class Tracker:
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    if not stat_mode.S_ISREG(st.st_mode):
-        return None
-    return st.st_size, st.st_mtime_ns
+    # The entry itself: a link or a special file is taken too (and rejected without being opened).
+    return stamp(path)
