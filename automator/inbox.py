@@ -146,3 +146,64 @@ def stamp(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+YOUNG = 5.0  # seconds: a file changed more recently than this may still have its writer
+
+
+def held_open(paths: list[Path]) -> set[str]:
+    """Which of `paths` a process on this machine has open (a writer that paused). Best effort:
+    processes of other users may be invisible, and a writer on another machine always is."""
+    import psutil
+
+    wanted = {os.path.realpath(p) for p in paths}
+    found: set[str] = set()
+    for proc in psutil.process_iter():
+        try:
+            found |= {f.path for f in proc.open_files()} & wanted
+        except (psutil.Error, OSError):
+            continue
+    return found
+
+
+def ready(paths: list[Path], settings: Settings, *, settle: float = 0.5) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The watcher's readiness test, for `automator run` (cron, `cp x inbox/ && automator run`).
+
+    Left where it is: a file open in Excel/WPS, and a recently changed one that a process on
+    this machine still holds open (its writer paused) or whose size or time changes within
+    `settle` seconds. A recent file nobody holds is taken when complete, or after `settle`
+    seconds without change when not (then rejected as damaged). Files outside the inbox are
+    copied, not taken, so they are always ready. Returns (ready, [(waiting, why)])."""
+    import time
+
+    inbox = settings.inbox.resolve()
+    out: list[Path] = []
+    later: list[tuple[Path, str]] = []
+    young: list[tuple[Path, tuple[int, int]]] = []
+    now = time.time()
+    for path in paths:
+        try:
+            in_inbox = path.parent.resolve().is_relative_to(inbox)
+        except (OSError, RuntimeError):
+            in_inbox = True
+        seen = stamp(path)
+        if not in_inbox or seen is None or now - seen[1] / 1e9 > YOUNG:
+            out.append(path)
+        elif open_in_office(path):
+            later.append((path, OPEN_IN_OFFICE))
+        else:
+            young.append((path, seen))
+    held = held_open([p for p, _ in young]) if young else set()
+    unsure = []
+    for path, seen in young:
+        if os.path.realpath(path) in held:
+            later.append((path, "还在写入（写入程序还开着它）"))
+        elif incomplete(path) is None:
+            out.append(path)
+        else:
+            unsure.append((path, seen))
+    if unsure:
+        time.sleep(settle)
+        for path, seen in unsure:
+            (out.append(path) if stamp(path) == seen else later.append((path, "还在写入（大小或修改时间仍在变化）")))
+    return out, later

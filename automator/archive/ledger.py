@@ -23,6 +23,7 @@ from typing import Any
 from automator.errors import LedgerError
 from automator.archive.schema import MIGRATIONS, VERSION
 from automator.filesystems import on_network
+from automator.formatting import printable
 
 KEPT = ("archived", "review")  # statuses whose content counts as processed
 
@@ -177,6 +178,7 @@ class Ledger:
         for key in ("outputs", "findings", "explain", "figures", "changes"):
             if key in values and not isinstance(values[key], str):
                 values[key] = dumps(values[key])
+        values = {k: printable(v) if isinstance(v, str) else v for k, v in values.items()}
         sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
         if in_transaction:
             self._retry(lambda: self.db.execute(sql, tuple(values.values())))

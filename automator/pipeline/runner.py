@@ -54,7 +54,14 @@ def recover(ctx: Context) -> list[Result]:
     """Finish what a killed process had claimed and not completed."""
     results = []
     for claim in claims.abandoned(ctx.settings):
-        done = committed_before_crash(ctx, claim)
+        try:
+            done = committed_before_crash(ctx, claim)
+        except RETRYABLE as exc:  # the ledger cannot be read: the file goes back, nothing is decided
+            job = Job(origin=claim.origin, path=claim.file, claim=claim)
+            job.put_back(exc)
+            _settle_claim(job)
+            results.append(job.result(ctx.settings.rel))
+            continue
         if done is None:
             done = process_claim(ctx, claim, reject=poison(claim) if claim.attempts >= MAX_ATTEMPTS else None)
         results.append(done)

@@ -81,7 +81,12 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def _unescape(text: str) -> str:
     """OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
     `_x005F_` for a literal `_`). calamine decodes them; openpyxl leaves them as text."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), text)
+
+
+def _char(code: int) -> str:
+    # `_xD800_` would be half a surrogate pair: no text can hold it alone.
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 @contextlib.contextmanager
