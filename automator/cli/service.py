@@ -22,10 +22,12 @@ from automator.cli.common import friendly, main, root_option, setup_logs, workin
 def watch(root: Path | None, polling: bool, interval: float, settle: float, rescan: float,
           jobs: int | None) -> None:
     """持续监视 inbox/（含子文件夹）：文件一放进来就检查、生成并归档，直到 Ctrl+C 或 SIGTERM。"""
-    from automator.watch.service import Options
-    from automator.watch.service import watch as run_watch
+    from automator.watch.service import Options, Watcher
 
     settings = working_root(root)
     setup_logs(settings)
-    run_watch(settings, Options(polling=polling, interval=interval, settle=settle, rescan=rescan, jobs=jobs),
-              echo=click.echo)
+    kind = Watcher
+    if settings.config.broker:  # claim and enqueue; `automator worker`s do the work (docs/scale.md)
+        from automator.scale.watcher import QueueWatcher as kind
+    kind(settings, Options(polling=polling, interval=interval, settle=settle, rescan=rescan, jobs=jobs),
+         echo=click.echo).run()

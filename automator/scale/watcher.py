@@ -24,6 +24,7 @@ from typing import Any
 from automator import claim as claims
 from automator.scale import lease
 from automator.scale.app import CHORE, PROCESS, enqueue, make_app
+from automator.scale.status import masked_broker
 from automator.settings import Settings
 from automator.watch.service import RETRY_FIRST, Options, Watcher
 
@@ -35,17 +36,13 @@ class QueueWatcher(Watcher):
     def __init__(self, settings: Settings, options: Options, **kwargs: Any) -> None:
         super().__init__(settings, options, **kwargs)
         self.app = make_app(settings)
+        self.queue = masked_broker(settings)
         self.requeue_after = settings.config.queue.requeue_after
         self.unsent: set[str] = set()  # claims leased for the queue whose sending failed: sent at next rescan
         self.down_until = 0.0  # Redis failed a moment ago: leave files in the inbox until then
 
     def _new_pool(self) -> None:
         self.pool = None  # the work happens in `automator worker`s
-
-    def _queue_note(self) -> str | None:
-        from automator.scale.status import masked_broker
-
-        return masked_broker(self.settings)
 
     def _dispatch(self, path: Path) -> None:
         if time.monotonic() < self.down_until:  # not even claimed: nothing to give back

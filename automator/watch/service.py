@@ -42,6 +42,7 @@ from automator.inbox import files_under, waiting
 from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
+from automator.watch.config_watch import HOLD, ConfigWatch
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
 from automator.present import console_line, log_line
 from automator.watch.tell import Relay
@@ -62,6 +63,8 @@ class Options:
 
 
 class Watcher:
+    queue: str | None = None  # the work queue the files go to instead of the pool (scale/watcher.py)
+
     def __init__(self, settings: Settings, options: Options, *, echo: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.opt = options
@@ -89,6 +92,7 @@ class Watcher:
         self.pool: ProcessPoolExecutor | None = None
         self.last_event = 0.0
         self.chore_due: dict[str, float] = {}
+        self.config = ConfigWatch(settings)
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -114,7 +118,7 @@ class Watcher:
             load_context(self.settings)  # rules and templates checked once: a broken one stops here, named
             self._health(time.monotonic(), starting=True)
             self._rescan(time.monotonic())
-            work = f"文件交给任务队列 {self._queue_note()}" if self._queue_note() else f"{self.jobs} 个处理进程"
+            work = f"文件交给任务队列 {self.queue}" if self.queue else f"{self.jobs} 个处理进程"
             self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{work}，"
                       f"每 {self.opt.rescan:g} 秒全面复查）。按 Ctrl+C 停止。")
             log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self._mode(), self.jobs,
@@ -197,10 +201,10 @@ class Watcher:
     def _handle(self, item: tuple[str, Any]) -> None:
         kind, value = item
         now = time.monotonic()
-        if kind == "file":
+        if kind in ("file", "closed"):
             self.last_event = now
             if value not in self.queued:
-                self.tracker.note(value, now)
+                self.tracker.note(value, now, closed=kind == "closed")
         elif kind == "dir":
             self.last_event = now
             for path in files_under(value):  # a folder moved in brings files without events
@@ -225,8 +229,7 @@ class Watcher:
             self.queued.discard(path)
             self._dispatch(path)
 
-    def _dispatch(self, path: Path) -> None:
-        """Hand a settled file to the work: here a pool worker (scale/watcher.py: the queue)."""
+    def _dispatch(self, path: Path) -> None:  # scale/watcher.py: to the work queue instead
         self._submit(worker.process, str(path), label=str(path))
 
     def _submit(self, fn: Callable[..., Any], *args: Any, label: str) -> None:
@@ -283,11 +286,20 @@ class Watcher:
         if outcome.error is not None:
             self._back_off(path, f"无法取走文件：{outcome.error}", first=2.0)
         elif outcome.result is not None:
-            if outcome.result.status == "retry":
+            if outcome.result.status == "retry" and outcome.result.reason_code == "config":
+                self._hold_for_config(path, outcome.result.reason or "")
+            elif outcome.result.status == "retry":
                 self._back_off(path, outcome.result.reason or "", first=RETRY_FIRST)
             else:
                 self.attempts.pop(path, None)
             self._report(outcome.result)
+
+    def _hold_for_config(self, path: Path, reason: str) -> None:
+        """Put back because a rule or template is broken: wait until it is mended, not on a timer."""
+        self.config.report(reason)
+        self.config.held.add(path)
+        now = time.monotonic()
+        self.tracker.hold(path, now + HOLD, now)
 
     def _back_off(self, path: Path, reason: str, *, first: float) -> None:
         tries = self.attempts.get(path, 0) + 1
@@ -323,6 +335,10 @@ class Watcher:
     # -- health and rescans --------------------------------------------------------------
 
     def _health(self, now: float, *, starting: bool = False) -> None:
+        if self.config.changed():
+            for path in self.config.held:
+                self.tracker.hold(path, now, now)  # mended: take them now
+            self.config.held.clear()
         problem = observe.inbox_problem(self.settings.inbox)
         if problem is not None:
             if self.inbox_down is None:
@@ -394,14 +410,11 @@ class Watcher:
             "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
             "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
             "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
+            "config_problem": self.config.problem, "config_held": len(self.config.held),
             "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},
-            "counts": self.counts, "recent": list(self.recent), "queue": self._queue_note()})
-
-    def _queue_note(self) -> str | None:
-        """Where the work goes instead of the local pool (the work queue), for `automator status`."""
-        return None
+            "counts": self.counts, "recent": list(self.recent), "queue": self.queue})
 
 
 def _internal(label: str) -> bool:
@@ -410,8 +423,5 @@ def _internal(label: str) -> bool:
 
 
 def watch(settings: Settings, options: Options | None = None, *, echo: Callable[[str], None] | None = None) -> None:
-    """Run the watcher until SIGINT/SIGTERM. With `broker:` set it claims and enqueues (docs/scale.md)."""
-    kind = Watcher
-    if settings.config.broker:
-        from automator.scale.watcher import QueueWatcher as kind
-    kind(settings, options or Options(), echo=echo).run()
+    """Run the watcher until SIGINT/SIGTERM (with `broker:` the CLI runs scale.watcher.QueueWatcher)."""
+    Watcher(settings, options or Options(), echo=echo).run()
