@@ -100,7 +100,10 @@ class Redis:
 class Postgres:
     """A throwaway PostgreSQL cluster (trust auth on loopback only) with one database, `automator`."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, durable: bool = False) -> None:
+        """`durable`: PostgreSQL's own defaults (fsync, synchronous commit), as a deployment has them;
+        otherwise both off, for tests that make and drop many databases."""
+        self.durable = durable
         bin_dir = postgres_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL is not installed (Debian package postgresql)")
@@ -133,10 +136,12 @@ class Postgres:
 
     def init(self) -> Postgres:
         self._run("initdb", "-D", str(self.data), "-U", "automator", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+                  "--locale=C.UTF-8", *([] if self.durable else ["--no-sync"]))
         with (self.data / "postgresql.conf").open("a") as fh:
             fh.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = ''\n"
-                     "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 60\n")
+                     "max_connections = 60\n")
+            if not self.durable:
+                fh.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
         return self
 
     def start(self) -> Postgres:

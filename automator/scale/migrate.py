@@ -29,7 +29,9 @@ class Copied:
 def _source(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ConfigError(f"没有可迁移的 SQLite 台账：{path} 不存在")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    # As Ledger(readonly=True) does: with no -wal beside it, `immutable` reads without making -shm/-wal.
+    flags = "mode=ro" if path.with_name(path.name + "-wal").exists() else "mode=ro&immutable=1"
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, isolation_level=None)
     db.execute("BEGIN")  # one snapshot for the copy and the counts
     return db
 

@@ -109,3 +109,30 @@ def test_a_dead_workers_claim_is_taken_again_and_counted(root: Path) -> None:
 
 def test_a_task_for_a_filed_claim_finds_nothing(root: Path) -> None:
     assert lease.take(root / "processing" / "20260101-000000-deadbeef") is None
+
+
+def test_a_half_done_claim_is_finished_under_its_own_name(root: Path) -> None:
+    """A run killed after placing some outputs, before its ledger row: the next start finishes the
+    document under the names it would have had — not `_v2` beside its own leftovers."""
+    from click.testing import CliRunner
+
+    from automator.cli import main
+
+    example = sorted((REPO / "examples").glob("*.xlsx"))[0]
+    shutil.copy(example, root / "inbox" / example.name)
+    planned = json.loads(CliRunner().invoke(main, ["run", "--dry-run", "--json", "--root", str(root)]).output)
+    outputs = planned["results"][0]["outputs"]
+    taken = claim(Settings.from_root(root), root / "inbox" / example.name)
+    assert taken is not None
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (taken.dir / "owner.json").write_text(json.dumps({"host": os.uname().nodename, "pid": dead.pid,
+                                                      "at": time.time(), "attempts": 0}))
+    taken.note_placing([root / o for o in outputs])
+    for output in outputs[:2]:  # the killed run had linked two of its files into place
+        (root / output).parent.mkdir(parents=True, exist_ok=True)
+        (root / output).write_bytes(b"half")
+    done = json.loads(CliRunner().invoke(main, ["run", "--json", "--root", str(root)]).output)["results"]
+    assert [(r["status"], r["outputs"]) for r in done] == [("archived", outputs)]
+    assert all((root / o).read_bytes() != b"half" for o in outputs)
+    assert not [p for p in (root / "outbox").rglob("*") if "_v2" in p.name]

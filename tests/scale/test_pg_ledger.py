@@ -150,6 +150,7 @@ def test_migrate_copies_verifies_and_leaves_sqlite_untouched(root: Path, pg_url:
     assert _cli("run", root=root).returncode == 1  # one rejected
     sqlite = root / "ledger.sqlite"
     before = (hashlib.sha256(sqlite.read_bytes()).hexdigest(), sqlite.stat().st_mtime_ns)
+    beside = sorted(p.name for p in root.glob("ledger.sqlite*"))
     with Ledger(sqlite, readonly=True) as ledger:
         want = [(e.id, e.input, e.status, e.outputs) for e in ledger.recent(100)]
 
@@ -157,6 +158,7 @@ def test_migrate_copies_verifies_and_leaves_sqlite_untouched(root: Path, pg_url:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "inputs：4 行，已核对" in done.stdout
     assert (hashlib.sha256(sqlite.read_bytes()).hexdigest(), sqlite.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in root.glob("ledger.sqlite*")) == beside  # no -wal/-shm made either
     with PgLedger(pg_url, readonly=True) as ledger:
         assert [(e.id, e.input, e.status, e.outputs) for e in ledger.recent(100)] == want
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -76,6 +77,37 @@ def _holding(root: Path, pids: set[int]) -> list[str]:
     return held
 
 
+def kill_mid_document(victim: Proc, root: Path, timeout: float = 60) -> list[str]:
+    """SIGKILL a worker's whole tree while it holds a document: frozen (SIGSTOP) first, so that the
+    claim seen in its hands is still there when it dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        os.killpg(victim.proc.pid, signal.SIGSTOP)
+        held = _holding(root, _descendants(victim.proc.pid) | {victim.proc.pid})
+        if held:
+            victim.kill()
+            return held
+        os.killpg(victim.proc.pid, signal.SIGCONT)
+        time.sleep(0.05)
+    raise AssertionError("the worker never held a document")
+
+
+def kill_pool_mid_document(worker: Proc, root: Path, timeout: float = 60) -> list[str]:
+    """SIGKILL a worker's pool processes (not its main process) while one holds a document."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pool = _descendants(worker.proc.pid)
+        for pid in pool:
+            os.kill(pid, signal.SIGSTOP)
+        held = _holding(root, pool)
+        for pid in pool:
+            os.kill(pid, signal.SIGKILL if held else signal.SIGCONT)
+        if held:
+            return held
+        time.sleep(0.05)
+    raise AssertionError("the pool never held a document")
+
+
 def _start(procs: Callable[..., Proc], workers: int) -> tuple[Proc, list[Proc]]:
     watcher = procs("watch", "--rescan", RESCAN, "--settle", "0.2")
     started = [procs("worker", "--concurrency", "1") for _ in range(workers)]
@@ -95,16 +127,14 @@ def test_a_worker_killed_mid_document_and_one_restarted(root: Path, redis: objec
     drop(books, root)
     wait_until(lambda: len(safe_rows(pg_url)) >= 30, "the burst to be under way", 120)
     victim = workers[0]
-    wait_until(lambda: _holding(root, _descendants(victim.proc.pid) | {victim.proc.pid}),
-               "the first worker to hold a document", 60)
-    held = _holding(root, _descendants(victim.proc.pid) | {victim.proc.pid})
-    victim.kill()  # mid-document: its lease is on a claim
+    held = kill_mid_document(victim, root)
     replacement = procs("worker", "--concurrency", "1")
     wait_until(lambda: len(safe_rows(pg_url)) >= len(books) and not claims_left(root),
                "every file archived", 240)
     time.sleep(3)  # a late redelivery of the killed worker's task must change nothing
     assert_exactly_once(root, pg_url, books)
-    for name in held:  # the killed worker's document was finished by another, once
+    assert held  # it died holding a document, which another worker finished, once
+    for name in held:
         assert not (root / "processing" / name).exists()
     assert replacement.alive() and watcher.alive()
     assert "处理它的进程已不在，重新排队" in watcher.output()  # recovered through the watcher's rescan
@@ -121,11 +151,7 @@ def test_a_pool_process_killed_its_task_comes_back_at_once(root: Path, redis: ob
     _ready(root, 1)
     chosen = books[:20]
     drop(chosen, root)
-    pool = _descendants(worker.proc.pid)
-    wait_until(lambda: _holding(root, pool), "the pool process to hold a document", 60)
-    held = _holding(root, pool)
-    for pid in pool:
-        os.kill(pid, 9)
+    held = kill_pool_mid_document(worker, root)
     wait_until(lambda: len(safe_rows(pg_url)) >= len(chosen) and not claims_left(root),
                "every file archived", 120)
     assert_exactly_once(root, pg_url, chosen)
@@ -194,3 +220,27 @@ def test_status_shows_depth_workers_and_the_oldest_waiting_claim(root: Path, red
         [sys.executable, "-m", "automator", "doctor", "--root", str(root)],
         capture_output=True, text=True, timeout=60).stdout
     assert "✓ 任务队列 redis://127.0.0.1:" in doctor and "PostgreSQL 台账正常" in doctor
+
+
+def test_chores_ride_the_queue_instead_of_running_in_the_watcher(root: Path, redis: object,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis as redis_client
+
+    from automator import chores
+    from automator.scale.watcher import QueueWatcher
+    from automator.settings import Settings
+    from automator.watch.service import Options
+
+    ran: list[str] = []
+    monkeypatch.setattr(chores, "CHORES", (chores.Chore("deliveries", every=30, target="builtins:print"),))
+    monkeypatch.setattr(chores, "run_chore", lambda ctx, chore: ran.append(chore.name))
+    configure(root, broker=redis.url)  # type: ignore[attr-defined]
+    watcher = QueueWatcher(Settings.from_root(root), Options())
+    watcher._chores(time.monotonic())
+    watcher._chores(time.monotonic())  # not due again for 30 s: sent once
+    client = redis_client.Redis.from_url(redis.url)  # type: ignore[attr-defined]
+    messages = [json.loads(m) for m in client.lrange("automator", 0, -1)]
+    assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
+        ("automator.chore", "['deliveries']")]
+    assert messages[0]["headers"]["expires"]  # dropped, not piled up, if no worker takes it in time
+    assert ran == []  # nothing ran in the watcher

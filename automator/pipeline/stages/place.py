@@ -10,7 +10,6 @@ from automator.archive.place import place, unplace
 from automator.pipeline.context import Context
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
-from automator.recovery import clear_stale
 
 
 class Place(Stage):
@@ -25,7 +24,6 @@ class Place(Stage):
         assert job.destination is not None
         if ctx.dry_run or job.claim is None:
             return
-        clear_stale(ctx, job.claim)
         job.claim.note_placing(list(job.destination.files.values()))
         for role, dest in job.destination.files.items():
             if role == "source":

@@ -1,7 +1,9 @@
 """Route: decide the job's status and its destination (archive, review or rejected folder).
 
 Runs inside the commit transaction: the duplicate check and the choice of a free name
-cannot interleave with another worker's. The destination itself is `archive.route.plan`,
+cannot interleave with another worker's. It first removes what a killed run of the same
+claim had placed and not committed (recovery.clear_stale), so a finished half-done claim
+gets the name it would have had, not `_v2` beside its own debris. The destination itself is `archive.route.plan`,
 a pure function the dry run shares, so a dry run reports exactly what a run would do.
 """
 
@@ -13,16 +15,20 @@ from automator.outcome import Status
 from automator.pipeline.context import Context
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
+from automator.recovery import clear_stale
 
 
 class Route(Stage):
     name = "route"
     phase = "commit"
+    effects = True  # the killed run's leftovers go (never in a dry run)
 
     def applies(self, job: Job) -> bool:
         return job.status != Status.DUPLICATE
 
     def run(self, job: Job, ctx: Context) -> None:
+        if not ctx.dry_run and job.claim is not None:
+            clear_stale(ctx, job.claim)
         archive = ctx.archive()
         if job.status is None:
             prior = archive.seen(job.sha) if archive is not None and job.sha else None
