@@ -84,9 +84,15 @@ class LedgerBase:
     def _write(self, sql: str, args: tuple[Any, ...] = ()) -> None:
         raise NotImplementedError
 
-    def transaction(self) -> Any:
-        """The filing step's transaction, serialised across every process that shares the ledger."""
+    def transaction(self, *, scoped: bool = False) -> Any:
+        """A write transaction, serialised across every process that shares the ledger. `scoped`:
+        the caller serialises only what it touches, with `lock()` (the pipeline's filing step)."""
         raise NotImplementedError
+
+    def lock(self, *keys: str) -> None:
+        """Inside a scoped transaction: hold these names (a content hash, a folder where a free name
+        is chosen) until it ends. SQLite's transactions are serialised whole: nothing to do."""
+        return None
 
     @property
     def version(self) -> int:
@@ -250,7 +256,7 @@ class Ledger(LedgerBase):
                 raise _ledger_error(self.path, exc) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, scoped: bool = False) -> Iterator[sqlite3.Connection]:
         self._retry(lambda: self.db.execute("BEGIN IMMEDIATE"))
         try:
             yield self.db

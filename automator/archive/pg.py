@@ -2,10 +2,12 @@
 
 Same interface and same migrations as the SQLite file (ledger.py, schema.py); what differs:
 
-- the filing step's transaction takes `pg_advisory_xact_lock(FILING_LOCK)`, so the commit
-  phases of every worker on every host run one at a time, exactly as BEGIN IMMEDIATE
-  serialises them on SQLite (the choice of a free name, the files and the row cannot
-  interleave); the lock goes with the transaction, also when a worker dies holding it;
+- a write transaction takes `pg_advisory_xact_lock(FILING_LOCK)`: they run one at a time,
+  as BEGIN IMMEDIATE serialises them on SQLite. The pipeline's filing step asks for a
+  scoped one instead and locks only what it touches (`lock()`): the content hash (the
+  duplicate check) and the folder where it chooses a free name (`_v2`, the files, the
+  row) — two documents going to different folders file at the same time, on any host.
+  A lock goes with its transaction, also when a worker dies holding it;
 - a partial unique index keeps one kept row (archived or in review) per content hash,
   a second line behind the duplicate check inside that transaction;
 - the schema version lives in the one-row table `schema_version`;
@@ -18,6 +20,7 @@ The password never sits in automator.yaml: libpq reads PGPASSWORD or ~/.pgpass.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Iterator
@@ -119,8 +122,8 @@ class PgLedger(LedgerBase):
         return int(self._call(read))
 
     @contextmanager
-    def transaction(self, lock: int = FILING_LOCK) -> Iterator[Any]:
-        xid = self._call(lambda db: _begin(db, lock))
+    def transaction(self, *, scoped: bool = False, lock: int = FILING_LOCK) -> Iterator[Any]:
+        xid = self._call(lambda db: _begin(db, None if scoped else lock))
         self._in_tx = True
         try:
             yield self.db
@@ -134,6 +137,11 @@ class PgLedger(LedgerBase):
             raise
         self._in_tx = False
         self._commit(xid)
+
+    def lock(self, *keys: str) -> None:
+        # In one order (by id) everywhere, so two transactions never wait for each other in a circle.
+        for ident in sorted({lock_id(k) for k in keys}):
+            self._call(lambda db, i=ident: db.execute("SELECT pg_advisory_xact_lock(%s)", (i,)))
 
     def _commit(self, xid: int) -> None:
         try:
@@ -166,7 +174,7 @@ class PgLedger(LedgerBase):
         """Bring the schema to VERSION, one transaction under its own lock (several workers start at once)."""
         if self.version >= VERSION:
             return
-        with self.transaction(MIGRATE_LOCK):
+        with self.transaction(lock=MIGRATE_LOCK):
             self._write("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             current = self.version
             for version, statements in MIGRATIONS[current:]:
@@ -180,10 +188,18 @@ class PgLedger(LedgerBase):
                 self._call(lambda db, sql=statement: db.execute(sql))
 
 
-def _begin(db: psycopg.Connection[dict[str, Any]], lock: int) -> int:
+def lock_id(key: str) -> int:
+    """A name as an advisory lock's 64-bit id (the same on every host and release)."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:8], "big", signed=True)
+
+
+def _begin(db: psycopg.Connection[dict[str, Any]], lock: int | None) -> int:
     db.execute("BEGIN")
     try:  # one round trip for both: each costs a context switch on a busy host
-        row = db.execute("SELECT pg_advisory_xact_lock(%s), txid_current() AS x", (lock,)).fetchone()
+        if lock is None:
+            row = db.execute("SELECT txid_current() AS x").fetchone()
+        else:
+            row = db.execute("SELECT pg_advisory_xact_lock(%s), txid_current() AS x", (lock,)).fetchone()
     except BaseException:
         if not db.broken:
             db.execute("ROLLBACK")

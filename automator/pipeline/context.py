@@ -57,7 +57,7 @@ class Context:
 
     def transaction(self) -> Any:
         """The commit phase's transaction; none in a dry run (nothing is written)."""
-        return nullcontext() if self.dry_run else self.open_ledger().transaction()
+        return nullcontext() if self.dry_run else self.open_ledger().transaction(scoped=True)  # Route locks
 
     def close(self) -> None:
         for ledger in (self.ledger, self._lookup):

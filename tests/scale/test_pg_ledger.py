@@ -102,6 +102,31 @@ def test_the_filing_step_is_serialised_across_connections(pg_url: str) -> None:
     assert waited[0] >= 0.8
 
 
+def test_the_pipeline_locks_only_the_hash_and_folder_it_files_into(pg_url: str) -> None:
+    holder, other, same = PgLedger(pg_url), PgLedger(pg_url), PgLedger(pg_url)
+    inside, waited = threading.Event(), {}
+
+    def hold() -> None:
+        with holder.transaction(scoped=True):
+            holder.lock("sha:1", "outbox/客户A/2026/会议纪要")
+            inside.set()
+            time.sleep(1.0)
+
+    def timed(name: str, ledger: PgLedger, *keys: str) -> None:
+        start = time.monotonic()
+        with ledger.transaction(scoped=True):
+            ledger.lock(*keys)
+            waited[name] = time.monotonic() - start
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    inside.wait(5)
+    timed("other folder", other, "sha:2", "outbox/客户B/2026/会议纪要")
+    timed("same folder", same, "sha:3", "outbox/客户A/2026/会议纪要")
+    thread.join()
+    assert waited["other folder"] < 0.5 <= 0.8 <= waited["same folder"]
+
+
 def test_readonly_and_an_outage_are_ledger_errors_then_it_reconnects(pg_url: str, cluster: object) -> None:
     writer = PgLedger(pg_url)
     writer.record(sha256="a", input="inbox/a.xlsx", status="archived")
