@@ -16,6 +16,6 @@ def read_document(path: Path, ruleset: RuleSet, name: str) -> Reading:
     from automator.readers.workbook.classify import classify
     from automator.readers.workbook.read import read_workbook
 
-    book = read_workbook(path)
+    book = read_workbook(path, evaluate=False)  # formulas are computed when a check needs them
     match = classify(book, ruleset, name)
     return Reading(bind(book, match.rule), match.rule, match.how)

@@ -35,6 +35,7 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Za-z]{1,3})\$?(\d+
 MAX_MERGED = 100_000
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+_EMPTY_CLOSE = re.compile(rb"\s*</(?:\w+:)?c>")
 
 
 @dataclass
@@ -109,8 +110,8 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
                 row = int(ref.group(2)) if ref.group(2) else row
             else:
                 col += 1
-            if text.endswith(b"/>"):
-                continue
+            if text.endswith(b"/>") or _EMPTY_CLOSE.match(buf, tag.end()):
+                continue  # `<c r="XFD9" s="3"/>` or `<c …></c>`: formatting only, no value (calamine skips it)
             row = max(row, 1)
             if row > _LAST_ROW or col > _LAST_COL:  # calamine aborts the process on such a cell
                 where = (ref.group(1) + ref.group(2)).decode("ascii", "replace")[:20] if ref else f"第{row}行"
