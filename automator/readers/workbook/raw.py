@@ -28,7 +28,7 @@ MAX_EVALUATED = 500
 EXTERNAL = re.compile(r"\[(?:\d+|[^\]]+\.xl\w*)\]", re.I)  # [1]Sheet1!A1, '[预算.xlsx]Sheet1'!B2
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     row: int
     col: int
