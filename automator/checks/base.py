@@ -47,9 +47,12 @@ class CheckContext:
 
     `archive`: the archived documents' figures (the ledger), for checks that hold a
     document against earlier ones (`approved`); None in a unit test or a fresh root.
+    `earlier`: the findings of the checks before this one on the same document, so a
+    check that overlaps them (the general `sheet_totals`) does not name a cell twice.
     """
 
     archive: Approvals | None = None
+    earlier: tuple[Finding, ...] = ()
 
 
 class Check(BaseModel):

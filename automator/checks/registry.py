@@ -18,6 +18,7 @@ from automator.checks.field_formula import FieldFormula
 from automator.checks.percent_total import PercentTotal
 from automator.checks.required import Required
 from automator.checks.row_formula import RowFormula
+from automator.checks.sheet_totals import SheetTotals
 from automator.checks.sums import Sum
 from automator.checks.unknown_label import UnknownLabel
 from automator.checks.unreadable import Unreadable
@@ -64,6 +65,7 @@ BUILTINS: tuple[type[Check], ...] = (
     FieldFormula,
     CapitalAmount,
     Approved,
+    SheetTotals,
 )
 
 REGISTRY = Registry()

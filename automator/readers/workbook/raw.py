@@ -73,6 +73,7 @@ class RawWorkbook:
     reader: str = "openpyxl"
     formulas: list[tuple[str, RawCell]] = field(default_factory=list)  # every formula cell, in file order
     evaluated: int = 0
+    engine: Any = field(default=None, repr=False)  # our formula engine over these cells, once built
 
     @property
     def size(self) -> int:

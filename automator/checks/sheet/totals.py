@@ -1,0 +1,243 @@
+"""Totals rows (小计 / 合计 / 总计) held against what they total, and parents against their children.
+
+What a total row totals, column by column, walking down the table:
+
+- a 小计 totals the items since the previous total row (or since its section);
+- a higher total (合计 after 小计s, 总计 after 合计) takes each lower total as the figure of
+  its own group, plus the items and the 税金/服务费/优惠 lines after the last one;
+- items with children (a module row over its indented lines) count once: either the
+  parent's figure or its children's — whichever the sheet's total agrees with.
+
+A declared figure that agrees with none of these readings is an error when it was typed
+in; a formula that disagrees is a warning (its own range says what it totals), unless its
+cached result is stale (computed afresh it gives another figure: an error), or it leaves
+out amounts typed as text, which Excel's SUM skips (an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from automator.checks.sheet.common import Emit, agree, figure, money, recompute, where
+from automator.readers.workbook.tables.model import (
+    ADJUSTMENTS,
+    DISCOUNT,
+    ITEM,
+    RANK,
+    SECTION,
+    TOTALS,
+    FoundTable,
+    TRow,
+)
+
+if TYPE_CHECKING:
+    from automator.document import Finding
+    from automator.readers.workbook.raw import RawWorkbook
+
+MODES = ("top", "leaf", "all")
+
+
+@dataclass
+class _Entry:
+    row: TRow
+    value: Decimal | None
+    text: bool = False
+    counts: dict[str, bool] | None = None  # for items: counted in each mode
+
+
+def _family(table: FoundTable, col: int) -> dict[int, dict[str, bool]]:
+    """For each item row, whether it counts in the top / leaf / all readings of `col`."""
+    items = [r for r in table.rows if r.role in (ITEM, SECTION)]
+    out: dict[int, dict[str, bool]] = {}
+    for i, row in enumerate(items):
+        if row.role != ITEM or col not in row.numbers:
+            continue
+        ancestors, level = [], row.level
+        for above in reversed(items[:i]):
+            if above.level < level:
+                ancestors.append(above)
+                level = above.level
+        descendants = []
+        for below in items[i + 1:]:
+            if below.level <= row.level:
+                break
+            descendants.append(below)
+        out[row.row] = {"top": not any(col in a.numbers for a in ancestors),
+                        "leaf": not any(col in d.numbers for d in descendants), "all": True}
+    return out
+
+
+def _entries(table: FoundTable, col: int) -> list[_Entry]:
+    family = _family(table, col)
+    out = []
+    for row in table.rows:
+        num = row.numbers.get(col)
+        value = None if num is None else (num.declared if num.declared is not None else num.value)
+        if row.role == ITEM and value is not None:
+            out.append(_Entry(row, value, num.text if num else False, family.get(row.row)))
+        elif row.role in (*TOTALS, *ADJUSTMENTS, SECTION):
+            if row.role == DISCOUNT and value is not None and value > 0:
+                value = -value  # 优惠 5,000 is taken off
+            out.append(_Entry(row, value, num.text if num else False))
+    return out
+
+
+def _readings(entries: list[_Entry], i: int) -> list[tuple[str, Decimal, bool]]:
+    """What the total at `entries[i]` may be: (reading, figure, has items), most natural first."""
+    rank = RANK[entries[i].row.role]
+    start = next((j + 1 for j in range(i - 1, -1, -1)
+                  if entries[j].row.role in TOTALS and RANK[entries[j].row.role] >= rank), 0)
+    segment = entries[start:i]
+    out: list[tuple[str, Decimal, bool]] = []
+    has_items = any(e.row.role == ITEM for e in segment)
+    for mode in MODES:
+        parts: list[tuple[int, Decimal]] = []  # (rank, figure): a total covers the lower parts before it
+        for e in segment:
+            if e.row.role in TOTALS and e.value is not None:
+                k = RANK[e.row.role]
+                while parts and parts[-1][0] < k:
+                    parts.pop()
+                parts.append((k, e.value))
+            elif e.row.role == ITEM and e.counts and e.counts[mode]:
+                parts.append((0, e.value))  # type: ignore[arg-type]
+            elif e.row.role in ADJUSTMENTS and e.value is not None:
+                parts.append((0, e.value))
+        out.append((mode, sum((v for _, v in parts), Decimal(0)), has_items))
+    if rank == 1:  # a 小计 may total only its section
+        section = next((j for j in range(i - 1, start - 1, -1) if entries[j].row.role == SECTION), None)
+        if section is not None:
+            part = sum((e.value for e in entries[section + 1:i] if e.row.role == ITEM and e.value is not None
+                        and e.counts and e.counts["top"]), Decimal(0))
+            out.append(("section", part, True))
+    prev = next((j for j in range(i - 1, -1, -1) if entries[j].row.role in TOTALS and entries[j].value is not None),
+                None)
+    if prev is not None:
+        adds = [e.value for e in entries[prev + 1:i] if e.row.role in ADJUSTMENTS and e.value is not None]
+        if adds and not any(e.row.role == ITEM for e in entries[prev + 1:i]):
+            out.append(("after", entries[prev].value + sum(adds, Decimal(0)), True))  # type: ignore[operator]
+    return out
+
+
+def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+    entries = _entries(table, col)
+    for i, entry in enumerate(entries):
+        if entry.row.role not in TOTALS or entry.value is None:
+            continue
+        readings = _readings(entries, i)
+        if not any(has for _, _, has in readings):
+            continue  # nothing above it in this column: not ours to judge
+        if any(agree(entry.value, v) for _, v, has in readings if has):
+            continue
+        expected = next(v for _, v, has in readings if has)
+        yield from _mismatch(table, entry, col, expected, entries, book, emit)
+
+
+def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, entries: list[_Entry],
+              book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+    fig = figure(table, entry.row, col)
+    if fig is None:
+        return
+    name = where(table, entry.row)
+    column = table.column(col)
+    cname = f"「{column.title}」列" if column and column.title else f"{fig.ref.coord[:1]}列"
+    diff = money(abs(entry.value - expected))  # type: ignore[operator]
+    if fig.formula:
+        fresh = recompute(book, table.sheet, fig.cell)
+        if fresh is not None and not agree(fresh, entry.value):  # type: ignore[arg-type]
+            yield from emit.error("stale-formula", f"{name}{cname}的公式 {fig.formula} 保存的结果 {money(entry.value)}"
+                                  f"与按现在的数重新计算的 {money(fresh)} 不符（保存时未重新计算），"
+                                  f"而上面各行之和为 {money(expected)}", fig.ref, expected=expected,
+                                  actual=entry.value)
+            return
+        skipped = [e for e in entries if e.text and e.row.role == ITEM and e.row.row < entry.row.row]
+        if skipped and agree(entry.value, expected - sum((e.value for e in skipped), Decimal(0))):  # type: ignore
+            cells = "、".join(f"{table.ref(e.row.row, col).coord}「{e.row.cells[col].value}」" for e in skipped[:5])
+            yield from emit.error("text-skipped", f"{name}{cname}的公式 {fig.formula} = {money(entry.value)}，"
+                                  f"没有算入以文字填写的金额 {cells}（Excel 的求和会跳过文字），"
+                                  f"应为 {money(expected)}", fig.ref, expected=expected, actual=entry.value)
+            return
+        yield from emit.warning("formula-total", f"{name}{cname}的公式 {fig.formula} = {money(entry.value)}，"
+                                f"与上面各行之和 {money(expected)} 不一致（相差 {diff}），请确认公式的范围是否漏了或多算了行",
+                                fig.ref)
+        return
+    yield from emit.error("total-mismatch", f"{name}{cname} {money(entry.value)} 与它所合计的各行之和 {money(expected)} "
+                          f"不符，相差 {diff}", fig.ref, expected=expected, actual=entry.value)
+
+
+def hierarchy_confirmed(table: FoundTable, col: int) -> bool:
+    """A total row of the table agrees with counting parents once (their figure or their children's),
+    where counting every row would differ: the levels found are the sheet's own."""
+    entries = _entries(table, col)
+    for i, entry in enumerate(entries):
+        if entry.row.role in TOTALS and entry.value is not None:
+            readings = {mode: v for mode, v, has in _readings(entries, i) if has}
+            if "all" in readings and any(agree(entry.value, readings[m]) and readings[m] != readings["all"]
+                                         for m in ("top", "leaf") if m in readings):
+                return True
+    return False
+
+
+def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+    """A parent row's figure equals the sum of its direct children's figures (from its indented rows).
+
+    An error when the levels are certain: a total row confirms them, or they come from indentation
+    (two or more children) or numbering (一、 over 1.); a warning when only the label's column says so."""
+    if not table.hierarchy:
+        return
+    confirmed = hierarchy_confirmed(table, col)
+    items = [r for r in table.rows if r.role in (ITEM, SECTION)]
+    for i, parent in enumerate(items):
+        if parent.role != ITEM or col not in parent.numbers:
+            continue
+        children: list[TRow] = []
+        for below in items[i + 1:]:
+            if below.level <= parent.level:
+                break
+            children.append(below)
+        if not children:
+            continue
+        top = min(c.level for c in children)
+        direct = [c for c in children if c.level == top]
+        total = Decimal(0)
+        counted = 0
+        for child in direct:
+            value = _figure_of(child, children, col)
+            if value is not None:
+                total += value
+                counted += 1
+        fig = figure(table, parent, col)
+        if not counted or fig is None or agree(fig.value, total):
+            continue
+        name = where(table, parent)
+        if fig.formula:
+            yield from emit.warning("formula-parent", f"{name}的公式 {fig.formula} = {money(fig.value)}，与其下"
+                                    f" {counted} 行之和 {money(total)} 不一致", fig.ref)
+            continue
+        text = (f"{name} {money(fig.value)} 与其下 {counted} 行（第{direct[0].row}–{children[-1].row}行）之和 "
+                f"{money(total)} 不符，相差 {money(abs(fig.value - total))}")
+        certain = confirmed or (table.hierarchy == "缩进" and counted >= 2) or table.hierarchy == "编号"
+        if certain:
+            yield from emit.error("parent-mismatch", text, fig.ref, expected=total, actual=fig.value)
+        else:
+            yield from emit.warning("parent-mismatch", text + "（按单元格所在的列判断的上下级，请确认）", fig.ref)
+
+
+def _figure_of(row: TRow, family: list[TRow], col: int) -> Decimal | None:
+    num = row.numbers.get(col)
+    if num is not None:
+        return num.declared if num.declared is not None else num.value
+    start = family.index(row)
+    kids = []
+    for below in family[start + 1:]:
+        if below.level <= row.level:
+            break
+        kids.append(below)
+    if not kids:
+        return None
+    top = min(k.level for k in kids)
+    values = [_figure_of(k, kids, col) for k in kids if k.level == top]
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None

@@ -1,0 +1,122 @@
+"""The role of each row of a found table, and the levels that make parents and children.
+
+A row's role comes from its label (the text left of its first figure): 小计/合计/总计,
+税金/服务费/优惠, 大写, 其中; otherwise a row with figures is an item and one with only
+a short name is a section. Levels come from whichever signal the table uses — the label
+pushed into a later column, leading blanks or Excel's indent, or the numbering
+(一、 > 1. > 1.1 > (1)) — and only when the rows actually differ in it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from automator.readers.workbook.raw import RawCell
+from automator.readers.workbook.tables import cells as kinds
+from automator.readers.workbook.tables.model import (
+    CAPITAL,
+    ITEM,
+    NOTE,
+    OF_WHICH,
+    SECTION,
+    FoundTable,
+    TRow,
+)
+from automator.readers.workbook.tables.vocab import Vocabulary, bare
+
+_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|个点|点)")
+_RANKS = (
+    (re.compile(r"^第[一二三四五六七八九十百\d]+[部分章节篇项类]"), 0),
+    (re.compile(r"^[一二三四五六七八九十]+(?:[、.．\s]|$)"), 0),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[)）]"), 1),
+    (re.compile(r"^\d+\.\d+\.\d+"), 4),
+    (re.compile(r"^\d+\.\d+"), 3),
+    (re.compile(r"^\d+(?:[、．)）]|\.(?!\d)|\s|$)"), 2),
+    (re.compile(r"^[（(]\d+[)）]"), 5),
+    (re.compile(r"^[①-⑳]"), 6),
+)
+
+
+def rate_in(text: str) -> Decimal | None:
+    m = _RATE.search(text)
+    return Decimal(m.group(1)) / 100 if m else None
+
+
+def numbering_rank(cell: RawCell | None) -> int | None:
+    if cell is None or cell.value is None:
+        return None
+    v = cell.value
+    if isinstance(v, int) and not isinstance(v, bool):
+        return 2
+    if isinstance(v, float):
+        return 3 if not v.is_integer() else 2
+    s = str(v).strip()
+    return next((rank for pattern, rank in _RANKS if pattern.match(s)), None)
+
+
+def indent_of(cell: RawCell | None, indents: dict[tuple[int, int], int]) -> int:
+    """Leading blanks (two half-width or one full-width = one step) plus Excel's own indent."""
+    if cell is None or not isinstance(cell.value, str):
+        return indents.get((cell.row, cell.col), 0) if cell is not None else 0
+    raw = cell.value
+    lead = raw[:len(raw) - len(raw.lstrip(" \u3000\t"))]
+    steps = lead.count("\u3000") + lead.count("\t") + (lead.count(" ") + 1) // 2
+    return steps + indents.get((cell.row, cell.col), 0)
+
+
+def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> None:
+    """Set `row.role`, `label`, `label_cell` and `rate` from the row's cells."""
+    texts = [(c, kinds.text(cell)) for c, cell in sorted(row.cells.items())
+             if kinds.kind(cell) == kinds.TEXT]
+    labels = [(c, t) for c, t in texts if first_figure_col is None or c < first_figure_col][:3] or texts[:1]
+    for col, t in labels:
+        pair = kinds.pair(t)
+        kind = vocab.label_kind(t) or (vocab.label_kind(pair[0]) if pair else None)
+        if kind:
+            row.role, row.label, row.label_cell = kind, t, row.cells[col]
+            row.rate = rate_in(t)
+            return
+    if any(kinds.capital_words(t) for _, t in texts) and any("大写" in t or "人民币" in t for _, t in texts):
+        col, t = next((c, t) for c, t in texts if kinds.capital_words(t) or "大写" in t)
+        row.role, row.label, row.label_cell = CAPITAL, t, row.cells[col]
+        return
+    if labels:
+        row.label_cell = row.cells[labels[0][0]]
+        row.label = labels[0][1]
+    if row.label and vocab.is_label(row.label.split("：")[0].split(":")[0], "of_which_labels"):
+        row.role = OF_WHICH
+    elif row.numbers:
+        row.role = ITEM
+    elif row.label and len(texts) <= 2 and len(row.label) <= 40:
+        row.role = SECTION
+    else:
+        row.role = NOTE
+
+
+def assign_levels(table: FoundTable, indents: dict[tuple[int, int], int]) -> None:
+    """Levels for item and section rows, from the first signal that varies between them."""
+    rows = [r for r in table.rows if r.role in (ITEM, SECTION, OF_WHICH) and r.label_cell is not None]
+    if len(rows) < 2:
+        return
+    label_cols = [r.label_cell.col for r in rows]  # type: ignore[union-attr]
+    base = min(label_cols)
+    offsets = [c - base for c in label_cols]
+    blanks = [indent_of(r.label_cell, indents) for r in rows]
+    first = [numbering_rank(r.cells[min(r.cells)]) if r.cells else None for r in rows]
+    if len(set(offsets)) > 1:
+        levels, how = [o * 10 + b for o, b in zip(offsets, blanks, strict=True)], "列位置"
+    elif len(set(blanks)) > 1:
+        levels, how = blanks, "缩进"
+    elif len({f for f in first if f is not None}) > 1 and all(f is not None for f in first):
+        levels, how = [f for f in first if f is not None], "编号"
+    else:
+        return
+    floor = min(levels)
+    for row, level in zip(rows, levels, strict=True):
+        row.level = level - floor
+    table.hierarchy = how
+
+
+def is_header_text(value: str) -> bool:
+    return bool(value) and len(value) <= 24 and kinds.pair(value) is None and not bare(value).isdigit()
