@@ -47,7 +47,7 @@ def document_year(doc: Document, rule: Rule) -> str:
 
 def archive_folder(settings: Settings, doc: Document, rule: Rule) -> Path:
     client = safe_name(doc.value("client"), fallback="未填客户")
-    folder = settings.outbox / client / document_year(doc, rule) / safe_name(rule.category)
+    folder = settings.outbox / client / document_year(doc, rule) / safe_name(doc.category or rule.category)
     _inside(settings.outbox, folder)
     return folder
 
@@ -94,7 +94,8 @@ def plan(settings: Settings, *, status: Status, origin: str, doc: Document | Non
     """The destination for `status`. `roles`: the outputs the job staged (docx, marked)."""
     if status == Status.REJECTED or doc is None or rule is None:
         return _rejected(settings, origin)
-    source_suffix = ".pdf" if rule.input == "pdf" else ".xlsx"  # named for what it is, by its bytes
+    # named for what it is, by its bytes (a quote may arrive as a PDF or as an Excel sheet)
+    source_suffix = ".pdf" if (doc.kind or rule.input) == "pdf" else ".xlsx"
     stem = base_name(doc, rule)
     if status == Status.REVIEW:
         folder_stem, _ = free_stem(settings.review, stem, ("",))

@@ -66,6 +66,9 @@ class SheetTotals(Check):
     def title(self, rule: Rule) -> str:
         return "表格的合计、小计、税金、大写与明细一致"
 
+    def applies(self, doc: Document) -> bool:
+        return doc.layout is not None and bool(doc.layout.tables or doc.layout.book.formulas)
+
     def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         layout = doc.layout
         if layout is None:

@@ -27,12 +27,7 @@ if TYPE_CHECKING:
 
 
 def main_column(table: FoundTable) -> int | None:
-    """The column the totals are in: the rightmost additive amount column with a total row figure."""
-    totals = [r for r in table.rows if r.role in TOTALS]
-    cols = [c for c in table.columns if c.numeric and c.additive and c.role in ("amount", "other")]
-    with_totals = [c for c in cols if any(c.col in r.numbers for r in totals)]
-    pick = with_totals or cols
-    return pick[-1].col if pick else None
+    return table.main_column()
 
 
 def _rate(row: TRow, col: int) -> Decimal | None:

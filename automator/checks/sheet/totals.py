@@ -48,25 +48,41 @@ class _Entry:
     counts: dict[str, bool] | None = None  # for items: counted in each mode
 
 
+def tree(table: FoundTable) -> tuple[list[TRow], dict[int, list[TRow]]]:
+    """The item and section rows in order, and each one's direct children (by row number);
+    one pass with a stack of open ancestors."""
+    rows = [r for r in table.rows if r.role in (ITEM, SECTION)]
+    children: dict[int, list[TRow]] = {}
+    stack: list[TRow] = []
+    for row in rows:
+        while stack and stack[-1].level >= row.level:
+            stack.pop()
+        if stack:
+            children.setdefault(stack[-1].row, []).append(row)
+        stack.append(row)
+    return rows, children
+
+
 def _family(table: FoundTable, col: int) -> dict[int, dict[str, bool]]:
     """For each item row, whether it counts in the top / leaf / all readings of `col`."""
-    items = [r for r in table.rows if r.role in (ITEM, SECTION)]
+    if not table.hierarchy:
+        return {r.row: {"top": True, "leaf": True, "all": True} for r in table.rows if r.role == ITEM}
     out: dict[int, dict[str, bool]] = {}
-    for i, row in enumerate(items):
-        if row.role != ITEM or col not in row.numbers:
-            continue
-        ancestors, level = [], row.level
-        for above in reversed(items[:i]):
-            if above.level < level:
-                ancestors.append(above)
-                level = above.level
-        descendants = []
-        for below in items[i + 1:]:
-            if below.level <= row.level:
-                break
-            descendants.append(below)
-        out[row.row] = {"top": not any(col in a.numbers for a in ancestors),
-                        "leaf": not any(col in d.numbers for d in descendants), "all": True}
+    stack: list[tuple[TRow, bool]] = []  # (open ancestor, it or an ancestor of it has a figure)
+    below: dict[int, bool] = {}          # row -> a descendant has a figure
+    for row in (r for r in table.rows if r.role in (ITEM, SECTION)):
+        while stack and stack[-1][0].level >= row.level:
+            stack.pop()
+        figured = row.role == ITEM and col in row.numbers
+        above = bool(stack) and stack[-1][1]
+        if figured:
+            for ancestor, _ in stack:
+                below[ancestor.row] = True
+        stack.append((row, above or figured))
+        if figured:
+            out[row.row] = {"top": not above, "leaf": True, "all": True}
+    for number, flags in out.items():
+        flags["leaf"] = not below.get(number, False)
     return out
 
 
@@ -188,23 +204,16 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
     if not table.hierarchy:
         return
     confirmed = hierarchy_confirmed(table, col)
-    items = [r for r in table.rows if r.role in (ITEM, SECTION)]
-    for i, parent in enumerate(items):
-        if parent.role != ITEM or col not in parent.numbers:
+    rows, kids = tree(table)
+    for parent in rows:
+        if parent.role != ITEM or col not in parent.numbers or parent.row not in kids:
             continue
-        children: list[TRow] = []
-        for below in items[i + 1:]:
-            if below.level <= parent.level:
-                break
-            children.append(below)
-        if not children:
-            continue
-        top = min(c.level for c in children)
-        direct = [c for c in children if c.level == top]
+        direct = kids[parent.row]
+        children = _descendants(parent, kids)
         total = Decimal(0)
         counted = 0
         for child in direct:
-            value = _figure_of(child, children, col)
+            value = _figure_of(child, kids, col)
             if value is not None:
                 total += value
                 counted += 1
@@ -216,7 +225,7 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
             yield from emit.warning("formula-parent", f"{name}的公式 {fig.formula} = {money(fig.value)}，与其下"
                                     f" {counted} 行之和 {money(total)} 不一致", fig.ref)
             continue
-        text = (f"{name} {money(fig.value)} 与其下 {counted} 行（第{direct[0].row}–{children[-1].row}行）之和 "
+        text = (f"{name} {money(fig.value)} 与其下 {counted} 行（第{direct[0].row}–{max(c.row for c in children)}行）之和 "
                 f"{money(total)} 不符，相差 {money(abs(fig.value - total))}")
         certain = confirmed or (table.hierarchy == "缩进" and counted >= 2) or table.hierarchy == "编号"
         if certain:
@@ -225,19 +234,21 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
             yield from emit.warning("parent-mismatch", text + "（按单元格所在的列判断的上下级，请确认）", fig.ref)
 
 
-def _figure_of(row: TRow, family: list[TRow], col: int) -> Decimal | None:
+def _descendants(row: TRow, kids: dict[int, list[TRow]]) -> list[TRow]:
+    out: list[TRow] = []
+    todo = list(kids.get(row.row, []))
+    while todo:
+        child = todo.pop(0)
+        out.append(child)
+        todo[:0] = kids.get(child.row, [])
+    return out
+
+
+def _figure_of(row: TRow, kids: dict[int, list[TRow]], col: int) -> Decimal | None:
+    """A row's own figure, else the sum of its children's (recursively), else None."""
     num = row.numbers.get(col)
     if num is not None:
         return num.declared if num.declared is not None else num.value
-    start = family.index(row)
-    kids = []
-    for below in family[start + 1:]:
-        if below.level <= row.level:
-            break
-        kids.append(below)
-    if not kids:
-        return None
-    top = min(k.level for k in kids)
-    values = [_figure_of(k, kids, col) for k in kids if k.level == top]
+    values = [_figure_of(k, kids, col) for k in kids.get(row.row, [])]
     present = [v for v in values if v is not None]
     return sum(present, Decimal(0)) if present else None

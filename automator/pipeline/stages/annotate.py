@@ -17,7 +17,7 @@ class Annotate(Stage):
 
     def applies(self, job: Job) -> bool:
         return (job.reading is not None and job.status is None and job.errors > 0
-                and job.reading.rule.input == "workbook")
+                and job.kind == "workbook")
 
     def run(self, job: Job, ctx: Context) -> None:
         assert job.reading is not None and job.scratch is not None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from automator.document import CellRef
 from automator.readers.workbook.raw import RawCell, RawWorkbook
 from automator.readers.workbook.tables.detect import find_tables
 from automator.readers.workbook.tables.model import FoundTable
@@ -33,13 +34,13 @@ class Layout:
     book: RawWorkbook
     tables: list[FoundTable] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
-    titles: dict[str, list[str]] = field(default_factory=dict)  # sheet -> lone text lines above its tables
+    titles: dict[str, list[tuple[str, CellRef]]] = field(default_factory=dict)  # sheet -> lone text lines above its tables
 
     def describe(self) -> list[str]:
         return [t.describe() for t in self.tables]
 
 
-def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[str]:
+def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[tuple[str, CellRef]]:
     sheet = book.sheets[name]
     first = min((t.top for t in tables), default=max(sheet.rows, default=0) + 1)
     out = []
@@ -48,7 +49,7 @@ def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[str]
             break
         texts = [c for c in cells if isinstance(c.value, str) and c.value.strip() and not c.copy]
         if len(texts) == 1 and "：" not in texts[0].value and ":" not in texts[0].value:
-            out.append(" ".join(texts[0].value.split()))
+            out.append((" ".join(texts[0].value.split()), sheet.ref(texts[0])))
     return out
 
 

@@ -27,7 +27,6 @@ class Grid:
         self.sheet = sheet
         self.rows = sorted(r for r, cells in sheet.rows.items() if cells)
         self.last = self.rows[-1] if self.rows else 0
-        self._kinds: dict[tuple[int, int], str] = {}
         self.spans = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in sheet.merges}
 
     def cells(self, row: int, left: int = 1, right: int = 1 << 20) -> list[RawCell]:
@@ -36,12 +35,9 @@ class Grid:
             return []
         return [line[c] for c in sorted(line) if left <= c <= right]
 
-    def kind(self, cell: RawCell) -> str:
-        key = (cell.row, cell.col)
-        k = self._kinds.get(key)
-        if k is None:
-            k = self._kinds[key] = kinds.kind(cell)
-        return k
+    @staticmethod
+    def kind(cell: RawCell) -> str:
+        return kinds.kind(cell)  # cheap; most cells are looked at once
 
     def header_like(self, row: int, left: int = 1, right: int = 1 << 20) -> list[RawCell]:
         """The row's cells in [left, right] when they read as column titles, else []."""
@@ -165,13 +161,14 @@ def _rows(grid: Grid, table: FoundTable, vocab: Vocabulary) -> list[TRow]:
     blanks = 0
     figure_cols: set[int] = set()
     for row in range(table.header_rows[-1] + 1, grid.last + 1):
-        line = [c for c in grid.cells(row, table.left, table.right) if grid.kind(c) != kinds.EMPTY]
+        typed = [(c, kinds.kind(c)) for c in grid.cells(row, table.left, table.right)]
+        line = [c for c, k in typed if k != kinds.EMPTY]
         if not line:
             blanks += 1
             if blanks >= 2:
                 break
             continue
-        trow = _row(grid, row, line, vocab)
+        trow = _row(grid, row, [(c, k) for c, k in typed if k != kinds.EMPTY], vocab)
         if _ends_table(grid, table, trow, line, figure_cols, vocab, after_blank=blanks > 0):
             break
         blanks = 0
@@ -182,10 +179,10 @@ def _rows(grid: Grid, table: FoundTable, vocab: Vocabulary) -> list[TRow]:
     return out
 
 
-def _row(grid: Grid, row: int, line: list[RawCell], vocab: Vocabulary) -> TRow:
-    trow = TRow(row, "item", cells={c.col: c for c in line})
-    for cell in line:
-        if grid.kind(cell) == kinds.NUM and not cell.copy:
+def _row(grid: Grid, row: int, line: list[tuple[RawCell, str]], vocab: Vocabulary) -> TRow:
+    trow = TRow(row, "item", cells={c.col: c for c, _ in line}, kinds={c.col: k for c, k in line})
+    for cell, kind in line:
+        if kind == kinds.NUM and not cell.copy:
             num = kinds.number(cell)
             if num is not None or cell.formula:
                 trow.numbers[cell.col] = num  # type: ignore[assignment]  # None: a formula not computed yet
@@ -204,7 +201,7 @@ def _ends_table(grid: Grid, table: FoundTable, trow: TRow, line: list[RawCell], 
     if not trow.numbers and trow.label and vocab.is_note(trow.label):
         return True  # 备注：…, 报价人：… under the table
     numeric = {c.col for c in table.columns if c.role in ("amount", "qty", "price")} | figure_cols
-    texts_in_figures = [c for c in line if c.col in numeric and grid.kind(c) == kinds.TEXT and not c.copy]
+    texts_in_figures = [c for c in line if c.col in numeric and trow.kinds.get(c.col) == kinds.TEXT and not c.copy]
     if len(texts_in_figures) >= 2 and grid.header_like(trow.row, table.left, table.right):
         return True  # a new header
     if after_blank and not (set(trow.numbers) & numeric) and trow.role != "section":

@@ -57,6 +57,7 @@ class TRow:
     cells: dict[int, RawCell] = field(default_factory=dict)      # col -> cell, inside the table's columns
     numbers: dict[int, Num] = field(default_factory=dict)        # col -> the figure read from that cell
     span: dict[int, int] = field(default_factory=dict)           # col -> last row of a vertical merge anchored here
+    kinds: dict[int, str] = field(default_factory=dict, repr=False)  # col -> num / date / text (cells.kind)
 
 
 @dataclass
@@ -81,6 +82,14 @@ class FoundTable:
     @property
     def area(self) -> str:
         return f"{get_column_letter(self.left)}{self.top}:{get_column_letter(self.right)}{self.bottom}"
+
+    def main_column(self) -> int | None:
+        """The column the totals are in: the rightmost additive amount column with a figure in a total row."""
+        totals = [r for r in self.rows if r.role in TOTALS]
+        cols = [c for c in self.columns if c.numeric and c.additive and c.role in ("amount", "other")]
+        with_totals = [c for c in cols if any(c.col in r.numbers for r in totals)]
+        pick = with_totals or cols
+        return pick[-1].col if pick else None
 
     def column(self, col: int) -> Column | None:
         return next((c for c in self.columns if c.col == col), None)

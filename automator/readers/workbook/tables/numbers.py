@@ -108,8 +108,8 @@ def _arithmetic(s: str) -> Num | None:
     tokens = re.findall(r"\d[\d,]*(?:\.\d+)?|\.\d+|[+\-*/()]", expr)
     if "".join(tokens) != expr.replace(" ", ""):
         return None
-    if not eq and set(tokens) & _OPS <= {"-"}:
-        return None  # 3000-5000 is a range, 2026-03-01 a date, 021-6288 a phone: not subtractions
+    if not eq and (set(tokens) & _OPS <= {"-"} or set(tokens) & _OPS == {"/"}):
+        return None  # 3000-5000 a range, 2026-03-01 or 01/30/17 a date, 021-6288 a phone: not arithmetic
     try:
         computed = _Eval(tokens).run()
     except (ValueError, InvalidOperation, ZeroDivisionError, IndexError):

@@ -39,8 +39,9 @@ def find_pairs(sheet: RawSheet, tables: list[FoundTable], known: set[str] | None
     known = known or set()
     out: list[Pair] = []
     used: set[tuple[int, int]] = set()
-    for _, line in sheet.ordered_rows():
-        cells = [c for c in line if not _inside(tables, c) and not c.copy]
+    for row, line in sheet.ordered_rows():
+        bands = [(t.left, t.right) for t in tables if t.top <= row <= t.bottom]
+        cells = [c for c in line if not c.copy and not any(lo <= c.col <= hi for lo, hi in bands)]
         for i, cell in enumerate(cells):
             if (cell.row, cell.col) in used or not isinstance(cell.value, str):
                 continue

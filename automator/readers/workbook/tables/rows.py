@@ -68,7 +68,7 @@ def indent_of(cell: RawCell | None, indents: dict[tuple[int, int], int]) -> int:
 def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> None:
     """Set `row.role`, `label`, `label_cell` and `rate` from the row's cells."""
     texts = [(c, kinds.text(cell)) for c, cell in sorted(row.cells.items())
-             if kinds.kind(cell) == kinds.TEXT]
+             if (row.kinds.get(c) or kinds.kind(cell)) == kinds.TEXT]
     labels = [(c, t) for c, t in texts if first_figure_col is None or c < first_figure_col][:3] or texts[:1]
     for col, t in labels:
         pair = kinds.pair(t)
@@ -77,7 +77,7 @@ def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> 
             row.role, row.label, row.label_cell = kind, t, row.cells[col]
             row.rate = rate_in(t)
             return
-    if any(kinds.capital_words(t) for _, t in texts) and any("大写" in t or "人民币" in t for _, t in texts):
+    if any("大写" in t or "人民币" in t for _, t in texts) and any(kinds.capital_words(t) for _, t in texts):
         col, t = next((c, t) for c, t in texts if kinds.capital_words(t) or "大写" in t)
         row.role, row.label, row.label_cell = CAPITAL, t, row.cells[col]
         return
@@ -104,7 +104,7 @@ def assign_levels(table: FoundTable, indents: dict[tuple[int, int], int]) -> Non
     offsets = [c - base for c in label_cols]
     blanks = [indent_of(r.label_cell, indents) for r in rows]
     first = [numbering_rank(r.cells[min(r.cells)]) if r.cells else None for r in rows]
-    if len(set(offsets)) > 1:
+    if len(set(offsets)) > 1 and _stepped(rows, base):
         levels, how = [o * 10 + b for o, b in zip(offsets, blanks, strict=True)], "列位置"
     elif len(set(blanks)) > 1:
         levels, how = blanks, "缩进"
@@ -118,5 +118,21 @@ def assign_levels(table: FoundTable, indents: dict[tuple[int, int], int]) -> Non
     table.hierarchy = how
 
 
+def _stepped(rows: list[TRow], base: int) -> bool:
+    """Labels in later columns are indented, not just an optional first column: a row whose label
+    sits further left has no text where the others' labels sit (一、前期 in A over 导演 in B)."""
+    deeper = {r.label_cell.col for r in rows if r.label_cell is not None and r.label_cell.col > base}
+    for row in rows:
+        col = row.label_cell.col if row.label_cell is not None else base
+        if any(c > col and c in deeper and kinds.kind(cell) == kinds.TEXT and not cell.copy
+               for c, cell in row.cells.items()):
+            return False
+    return True
+
+
 def is_header_text(value: str) -> bool:
-    return bool(value) and len(value) <= 24 and kinds.pair(value) is None and not bare(value).isdigit()
+    """A column title: short (notes in brackets aside: `媒体类型 (必填* 电梯框架/…)`), not `label：value`,
+    not a label waiting for its value (`项目名称：`), not a figure."""
+    b = bare(value)
+    return bool(value) and 0 < len(b) <= 24 and len(value) <= 60 and kinds.pair(value) is None \
+        and not b.isdigit() and not value.rstrip().endswith((":", "："))

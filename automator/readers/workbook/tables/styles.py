@@ -34,8 +34,9 @@ def _indenting_styles(zf: zipfile.ZipFile) -> dict[int, int]:
     out: dict[int, int] = {}
     for i, xf in enumerate(xfs if xfs is not None else []):
         for child in xf:
-            if child.tag.endswith("alignment") and (child.get("indent") or "0").isdigit() and int(child.get("indent")):
-                out[i] = int(child.get("indent"))  # type: ignore[arg-type]
+            level = child.get("indent") or "0" if child.tag.endswith("alignment") else "0"
+            if level.isdigit() and int(level):
+                out[i] = int(level)
     return out
 
 

@@ -44,16 +44,31 @@ def _packaged() -> dict[str, tuple[str, ...]]:
     return {k: tuple(str(w) for w in v) for k, v in data.items() if isinstance(v, list)}
 
 
+def _ending(words: frozenset[str]) -> re.Pattern[str]:
+    """'前期制作小计': a short group name before a listed word (at most 8 characters, not a figure)."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if len(w) >= 2)
+    return re.compile(rf"^(?!\d).{{0,8}}(?:{alternatives})$" if alternatives else r"(?!)")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     lists: dict[str, frozenset[str]]
+    endings: dict[str, re.Pattern[str]]
+    capital_inside: re.Pattern[str]
+    last_chars: frozenset[str]  # the last character of every row label word: a quick "cannot be one"
 
     @classmethod
     def from_words(cls, words: dict[str, tuple[str, ...]] | None) -> Vocabulary:
         words = words or {}
         packaged = _packaged()
-        return cls({name: frozenset(bare(w) for w in (words.get(name) or packaged.get(name, ())) if bare(w))
-                    for name in LISTS})
+        lists = {name: frozenset(bare(w) for w in (words.get(name) or packaged.get(name, ())) if bare(w))
+                 for name in LISTS}
+        endings = {kind: _ending(lists[f"{kind}_labels"]) for kind in ("subtotal", "total", "grand")}
+        capital = "|".join(re.escape(w) for w in sorted(lists["capital_labels"], key=len, reverse=True) if len(w) >= 2)
+        labels = [w for k in ("subtotal", "total", "grand", "tax", "fee", "discount", "capital")
+                  for w in lists[f"{k}_labels"]]
+        last = frozenset(w[-1] for w in labels) | frozenset("0123456789%)）]】")
+        return cls(lists, endings, re.compile(capital or r"(?!)"), last)
 
     def is_label(self, text: Any, *names: str) -> bool:
         """`text` is one of the labels in the lists `names` (after `bare`)."""
@@ -64,18 +79,20 @@ class Vocabulary:
         """subtotal / total / grand / tax / fee / discount / capital for a row label, else None.
 
         A group's own total counts too: '前期制作小计', '媒介费用合计' (a short name before the word)."""
+        raw = str(text).rstrip().rstrip(":：").rstrip()
+        if not raw or len(raw) > 40 or (raw[-1].casefold() not in self.last_chars and "大写" not in raw):
+            return None  # most item names: no label word can end like that
         b = bare(text)
         if not b or len(b) > 16:
             return None
         for kind in ("capital", "subtotal", "grand", "total", "tax", "fee", "discount"):
             if b in self.lists[f"{kind}_labels"]:
                 return kind
-        if any(w in b for w in self.lists["capital_labels"] if len(w) >= 2):
+        if self.capital_inside.search(b):
             return "capital"
         for kind in ("subtotal", "total", "grand"):
-            for word in self.lists[f"{kind}_labels"]:
-                if len(word) >= 2 and b.endswith(word) and len(b) - len(word) <= 8 and not b[0].isdigit():
-                    return kind
+            if self.endings[kind].match(b):
+                return kind
         for kind in ("tax", "fee"):  # 税金6% / 服务费10%: the rate stays in the label
             head = re.sub(r"[\d.]+%?$", "", b)
             if head != b and head in self.lists[f"{kind}_labels"]:
