@@ -9,7 +9,7 @@ from automator.checks.base import Check, CheckContext
 from automator.checks.sheet.columns import check_products, check_row_totals
 from automator.checks.sheet.common import Emit
 from automator.checks.sheet.lines import check_capitals, check_rates, check_text_arithmetic, check_unreadable
-from automator.checks.sheet.totals import check_parents, check_totals
+from automator.checks.sheet.totals import check_parents, check_totals, readings_by_row
 from automator.document import Finding, Severity
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ class SheetTotals(Check):
             yield from check_products(table, emit)
             yield from check_row_totals(table, emit)
             yield from check_rates(table, emit)
-            yield from check_capitals(table, [], emit)
+            main = table.main_column()
+            yield from check_capitals(table, emit, readings_by_row(table, main) if main is not None else None)
             yield from check_text_arithmetic(table, emit)
         yield from check_unreadable(book, layout.tables, emit)

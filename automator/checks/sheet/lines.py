@@ -53,7 +53,7 @@ def check_rates(table: FoundTable, emit: Emit) -> Iterator[Finding]:
             running = last_total = value
         elif row.role in ADJUSTMENTS and value is not None:
             rate = _rate(row, col) if row.role != DISCOUNT else None
-            bases = [b for b in (last_total, running, items if last_total is None else None) if b is not None]
+            bases = [b for b in (last_total, running, items) if b is not None]
             if rate is not None and bases:
                 yield from _judge_rate(table, row, col, value, rate, bases, emit)
             if running is not None:
@@ -79,20 +79,23 @@ def _judge_rate(table: FoundTable, row: TRow, col: int, value: Decimal, rate: De
         yield from emit.error("rate-mismatch", text, fig.ref, expected=expected, actual=value)
 
 
-def check_capitals(table: FoundTable, extra: list[TRow], emit: Emit) -> Iterator[Finding]:
-    """Each 大写 line of the table (or just under it) against its figure."""
+def check_capitals(table: FoundTable, emit: Emit, computed: dict[int, list[Decimal]] | None = None
+                   ) -> Iterator[Finding]:
+    """Each 大写 line of the table against its figure. Words that say what the last total *should*
+    be (`computed`, from the rows above it) are not reported: that total is, on its own."""
     col = main_column(table)
     last: tuple[Decimal, CellRef] | None = None
-    for row in [*table.rows, *extra]:
+    also: list[Decimal] = []
+    for row in table.rows:
         if row.role in TOTALS and col is not None and (fig := figure(table, row, col)) is not None:
-            last = (fig.value, fig.ref)
+            last, also = (fig.value, fig.ref), (computed or {}).get(row.row, [])
         if row.role != CAPITAL:
             continue
-        yield from _capital_row(table, row, last, emit)
+        yield from _capital_row(table, row, last, also, emit)
 
 
-def _capital_row(table: FoundTable, row: TRow, last: tuple[Decimal, CellRef] | None, emit: Emit
-                 ) -> Iterator[Finding]:
+def _capital_row(table: FoundTable, row: TRow, last: tuple[Decimal, CellRef] | None, also: list[Decimal],
+                 emit: Emit) -> Iterator[Finding]:
     cells = sorted(row.cells.values(), key=lambda c: c.col)
     source = next((c for c in cells if kinds.capital_words(kinds.text(c))), None)
     if source is None:
@@ -110,6 +113,8 @@ def _capital_row(table: FoundTable, row: TRow, last: tuple[Decimal, CellRef] | N
         yield from emit.warning("capital-unreadable", f"大写金额「{words}」无法识别：{exc}", ref)
         return
     figure_value, figure_ref = target
+    if target is last and any(says == cents(v) for v in also):
+        return  # the words are right and the total above them is not: reported by the totals check
     if says != cents(figure_value):
         cells = (ref,) if figure_ref == ref else (ref, figure_ref)
         yield from emit.error("capital-mismatch", f"大写金额「{words}」= {money(says)}，与 {money(figure_value)}"

@@ -122,6 +122,12 @@ def _readings(entries: list[_Entry], i: int) -> list[tuple[str, Decimal, bool]]:
             elif e.row.role in ADJUSTMENTS and e.value is not None:
                 parts.append((0, e.value))
         out.append((mode, sum((v for _, v in parts), Decimal(0)), has_items))
+    # the items themselves (and the lines added to them), whatever the 小计s between say: a right 合计
+    # under a wrong 小计 is not wrong (the 小计 is reported on its own)
+    direct = sum((e.value for e in segment if e.value is not None and (
+        (e.row.role == ITEM and e.counts and e.counts["top"]) or e.row.role in ADJUSTMENTS)), Decimal(0))
+    if any(e.row.role in TOTALS for e in segment):
+        out.append(("direct", direct, has_items))
     if rank == 1:  # a 小计 may total only its section
         section = next((j for j in range(i - 1, start - 1, -1) if entries[j].row.role == SECTION), None)
         if section is not None:
@@ -135,6 +141,13 @@ def _readings(entries: list[_Entry], i: int) -> list[tuple[str, Decimal, bool]]:
         if adds and not any(e.row.role == ITEM for e in entries[prev + 1:i]):
             out.append(("after", entries[prev].value + sum(adds, Decimal(0)), True))  # type: ignore[operator]
     return out
+
+
+def readings_by_row(table: FoundTable, col: int) -> dict[int, list[Decimal]]:
+    """Each total row's figure as the rows above give it (every reading): what a 大写 may also agree with."""
+    entries = _entries(table, col)
+    return {e.row.row: [v for _, v, has in _readings(entries, i) if has]
+            for i, e in enumerate(entries) if e.row.role in TOTALS}
 
 
 def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
@@ -163,7 +176,7 @@ def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, ent
     if fig.formula:
         fresh = recompute(book, table.sheet, fig.cell)
         if fresh is not None and not agree(fresh, entry.value):  # type: ignore[arg-type]
-            yield from emit.error("stale-formula", f"{name}{cname}的公式 {fig.formula} 保存的结果 {money(entry.value)}"
+            yield from emit.error("stale-formula", f"{name}{cname}的公式 {fig.formula} 保存的结果 {money(entry.value)}，"
                                   f"与按现在的数重新计算的 {money(fresh)} 不符（保存时未重新计算），"
                                   f"而上面各行之和为 {money(expected)}", fig.ref, expected=expected,
                                   actual=entry.value)

@@ -18,6 +18,9 @@ NUM, DATE, TEXT, EMPTY = "num", "date", "text", "empty"
 _MAYBE_NUMBER = set("0123456789.+-−'¥￥$(（") | set("０１２３４５６７８９")
 _DATE_TEXT = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _CAPITAL_RUN = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正〇]{3,}")
+# Column titles that start with a digit but name a period, not a figure: 1月, 2026年, 第3周, Q1.
+_PERIOD = re.compile(r"^\s*(?:\d{1,4}\s*(?:月|月份|年|年度|季度|周|日|号)|第\s*\d+\s*(?:周|月|季度|天|期|集|场|轮)|q[1-4])\s*$",
+                     re.I)
 _PAIR = re.compile(r"^\s*(?P<label>[^:：]{1,16}?)\s*[:：]\s*(?P<value>\S.*)$", re.S)
 
 
@@ -37,6 +40,8 @@ def kind(cell: RawCell | None) -> str:
         if s[0] in _MAYBE_NUMBER or s[-1] in "元万wWkK%":
             if _DATE_TEXT.match(s):
                 return DATE
+            if _PERIOD.match(s):
+                return TEXT
             return NUM if read_number(v) is not None else TEXT
         return TEXT
     if isinstance(v, dt.date | dt.time | dt.timedelta):

@@ -159,23 +159,27 @@ def _build(grid: Grid, header: int, left: int, right: int, vocab: Vocabulary,
 def _rows(grid: Grid, table: FoundTable, vocab: Vocabulary) -> list[TRow]:
     out: list[TRow] = []
     blanks = 0
+    gap = False  # a blank row since the last row with figures or values (section titles do not close it)
     figure_cols: set[int] = set()
     for row in range(table.header_rows[-1] + 1, grid.last + 1):
         typed = [(c, kinds.kind(c)) for c in grid.cells(row, table.left, table.right)]
         line = [c for c, k in typed if k != kinds.EMPTY]
         if not line:
             blanks += 1
+            gap = True
             if blanks >= 2:
                 break
             continue
         trow = _row(grid, row, [(c, k) for c, k in typed if k != kinds.EMPTY], vocab)
-        if _ends_table(grid, table, trow, line, figure_cols, vocab, after_blank=blanks > 0):
+        if _ends_table(grid, table, trow, line, figure_cols, vocab, after_blank=blanks > 0, after_gap=gap):
             break
         blanks = 0
+        if trow.role not in ("section", "note"):
+            gap = False
         out.append(trow)
         figure_cols |= set(trow.numbers)
-    while out and out[-1].role == "note":
-        out.pop()
+    while out and out[-1].role in ("note", "section"):
+        out.pop()  # a title line of the next table, or a note under this one
     return out
 
 
@@ -195,9 +199,12 @@ def _row(grid: Grid, row: int, line: list[tuple[RawCell, str]], vocab: Vocabular
 
 
 def _ends_table(grid: Grid, table: FoundTable, trow: TRow, line: list[RawCell], figure_cols: set[int],
-                vocab: Vocabulary, *, after_blank: bool) -> bool:
+                vocab: Vocabulary, *, after_blank: bool, after_gap: bool) -> bool:
     if trow.role in (*TOTALS, *ADJUSTMENTS, CAPITAL):
         return False
+    if after_gap and grid.header_like(trow.row, table.left, table.right) and \
+            _first_data_row(grid, trow.row, table.left, table.right) is not None:
+        return True  # after a blank row (and perhaps a title line): the next table's header
     if not trow.numbers and trow.label and vocab.is_note(trow.label):
         return True  # 备注：…, 报价人：… under the table
     numeric = {c.col for c in table.columns if c.role in ("amount", "qty", "price")} | figure_cols

@@ -84,12 +84,16 @@ def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> 
     if labels:
         row.label_cell = row.cells[labels[0][0]]
         row.label = labels[0][1]
+    filled = len(row.cells)
+    numbered = len(texts) == 2 and numbering_rank(row.cells[texts[0][0]]) is not None
     if row.label and vocab.is_label(row.label.split("：")[0].split(":")[0], "of_which_labels"):
         row.role = OF_WHICH
     elif row.numbers:
         row.role = ITEM
-    elif row.label and len(texts) <= 2 and len(row.label) <= 40:
-        row.role = SECTION
+    elif row.label and (filled == 1 or (filled == 2 and numbered)) and len(row.label) <= 40:
+        row.role = SECTION  # 一、前期制作 (or 一 | 前期制作): a group's name
+    elif filled >= 2:
+        row.role = ITEM  # a record without figures (参会人员: 张伟 | 唐都食品 | 市场总监)
     else:
         row.role = NOTE
 
