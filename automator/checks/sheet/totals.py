@@ -219,7 +219,7 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
     confirmed = hierarchy_confirmed(table, col)
     rows, kids = tree(table)
     for parent in rows:
-        if parent.role != ITEM or col not in parent.numbers or parent.row not in kids:
+        if parent.role != ITEM or col not in parent.numbers or parent.row not in kids or parent.label_cell is None:
             continue
         direct = kids[parent.row]
         children = _descendants(parent, kids)

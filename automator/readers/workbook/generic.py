@@ -112,6 +112,6 @@ def bind_generic(layout: Layout, rule: Rule, filename: str, *, received: dt.date
             doc.tables[f"{table.sheet}!{table.area}"] = _table(table)
         else:
             doc.notes.append(f"{table.sheet}!{table.area} 有 {len(table.rows):,} 行，已全部核对，但不逐行列入 --json 和台账")
-    found = layout.describe()
-    doc.notes += [f"识别到的表格：{line}" for line in found] or ["没有识别到带表头的表格：只检查了外部链接和公式"]
+    doc.notes += [f"识别到的表格：{t.describe()}" for t in layout.tables] or ["没有识别到带表头的表格：只检查了外部链接和公式"]
+    doc.notes += layout.skipped
     return doc

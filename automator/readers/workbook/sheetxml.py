@@ -139,3 +139,33 @@ def formulas_by_sheet(path: Path) -> dict[str, dict[tuple[int, int], str]] | Non
             return out
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
         return None
+
+
+_LOCATION = re.compile(rb'<(?:\w+:)?location\s[^>]*?ref="\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"')
+
+
+def pivot_areas(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """{sheet: [(row0, col0, row1, col1)]} of the pivot tables on each sheet (Excel computes their
+    figures itself and may show them as counts or shares: not a table someone typed)."""
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if not any("pivotTable" in n for n in names):
+                return {}
+            for sheet, part in (sheet_parts(zf) or {}).items():
+                folder, base = posixpath.split(part)
+                rels = f"{folder}/_rels/{base}.rels"
+                if rels not in names:
+                    continue
+                for rel in ElementTree.fromstring(zf.read(rels)):
+                    if not str(rel.get("Type", "")).endswith("/pivotTable"):
+                        continue
+                    target = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+                    if target in names and (m := _LOCATION.search(zf.read(target))):
+                        c0, r0 = _col_index(m[1].decode()), int(m[2])
+                        c1, r1 = (_col_index(m[3].decode()), int(m[4])) if m[3] else (c0, r0)
+                        out.setdefault(sheet, []).append((r0, c0, r1, c1))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
+        return out
+    return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from automator.document import CellRef
 from automator.readers.workbook.raw import RawCell, RawWorkbook
+from automator.readers.workbook.sheetxml import pivot_areas
 from automator.readers.workbook.tables.detect import find_tables
 from automator.readers.workbook.tables.model import FoundTable
 from automator.readers.workbook.tables.numbers import read_number
@@ -35,9 +36,22 @@ class Layout:
     tables: list[FoundTable] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     titles: dict[str, list[tuple[str, CellRef]]] = field(default_factory=dict)  # sheet -> lone text lines above its tables
+    skipped: list[str] = field(default_factory=list)  # areas deliberately not checked, and why
 
     def describe(self) -> list[str]:
-        return [t.describe() for t in self.tables]
+        return [t.describe() for t in self.tables] + self.skipped
+
+
+def _overlaps(table: FoundTable, area: tuple[int, int, int, int]) -> bool:
+    r0, c0, r1, c1 = area
+    return table.top <= r1 and r0 <= table.bottom and table.left <= c1 and c0 <= table.right
+
+
+def _a1(area: tuple[int, int, int, int]) -> str:
+    from openpyxl.utils import get_column_letter
+
+    r0, c0, r1, c1 = area
+    return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
 
 
 def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[tuple[str, CellRef]]:
@@ -56,8 +70,14 @@ def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[tupl
 def read_layout(book: RawWorkbook, vocab: Vocabulary, known_labels: set[str] | None = None) -> Layout:
     layout = Layout(book)
     styled = indents(book.path) if book.size <= 50_000 else {}
+    pivots = pivot_areas(book.path)
     for name, sheet in book.sheets.items():
         tables = find_tables(sheet, vocab, styled.get(name))
+        for area in pivots.get(name, []):
+            kept = [t for t in tables if not _overlaps(t, area)]
+            if len(kept) != len(tables):
+                layout.skipped.append(f"{name}!{_a1(area)} 是数据透视表（数字由 Excel 自动汇总，可能显示为计数或占比），不核对")
+            tables = kept
         layout.tables += tables
         layout.pairs += find_pairs(sheet, tables, known_labels)
         layout.titles[name] = _titles(book, name, tables)

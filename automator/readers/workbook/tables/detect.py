@@ -153,6 +153,8 @@ def _build(grid: Grid, header: int, left: int, right: int, vocab: Vocabulary,
         return None
     _number_columns(table)
     assign_levels(table, indents)
+    beyond = sum(1 for r in table.rows if grid.sheet.cell(r.row, right + 1) is not None)
+    table.loose = beyond * 2 > len(table.rows)
     return table
 
 

@@ -70,6 +70,7 @@ class FoundTable:
     rows: list[TRow]
     title: str = ""            # a banner or title row just above the header, if any
     hierarchy: str = ""        # what gave the rows their levels: 缩进 / 编号 / 列位置, or ""
+    loose: bool = False        # values run on past the header's columns: its structure is a guess
 
     @property
     def top(self) -> int:
@@ -109,4 +110,5 @@ class FoundTable:
         where = f"{self.sheet}!{self.area}"
         title = f"「{self.title}」" if self.title else ""
         levels = f"，层级按{self.hierarchy}" if self.hierarchy else ""
+        levels += "；表头没有覆盖右侧有数据的列，结构不确定，只提醒不报错" if self.loose else ""
         return f"{where}{title}：表头第 {'、'.join(map(str, self.header_rows))} 行（{head}），{'，'.join(parts)}{levels}"

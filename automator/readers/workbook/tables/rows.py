@@ -119,6 +119,12 @@ def assign_levels(table: FoundTable, indents: dict[tuple[int, int], int]) -> Non
     floor = min(levels)
     for row, level in zip(rows, levels, strict=True):
         row.level = level - floor
+    previous = 0
+    for row in table.rows:  # a row without a label continues the one above: never a parent
+        if row.role in (ITEM, SECTION, OF_WHICH):
+            if row.label_cell is None:
+                row.level = previous
+            previous = row.level
     table.hierarchy = how
 
 
