@@ -25,7 +25,7 @@ Reading = tuple[str, Callable[[TRow], Decimal | None]]
 
 
 def _value(row: TRow, col: int) -> Decimal | None:
-    num = row.numbers.get(col)
+    num = row.number(col)
     if num is None:
         return None
     return num.declared if num.declared is not None else num.value

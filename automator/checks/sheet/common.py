@@ -71,7 +71,7 @@ class Figure:
 
 
 def figure(table: FoundTable, row: TRow, col: int) -> Figure | None:
-    num = row.numbers.get(col)
+    num = row.number(col)
     cell = row.cells.get(col)
     if num is None or cell is None:
         return None

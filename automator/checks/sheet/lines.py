@@ -39,13 +39,13 @@ def _rate(row: TRow, col: int) -> Decimal | None:
 
 def check_rates(table: FoundTable, emit: Emit) -> Iterator[Finding]:
     col = main_column(table)
-    if col is None:
+    if col is None or not any(r.role in ADJUSTMENTS for r in table.rows):
         return
     running: Decimal | None = None  # the last total, plus the lines added since
     last_total: Decimal | None = None
     items = Decimal(0)
     for row in table.rows:
-        num = row.numbers.get(col)
+        num = row.number(col)
         value = None if num is None else (num.declared if num.declared is not None else num.value)
         if row.role == ITEM and value is not None:
             items += value
@@ -136,7 +136,10 @@ def _inline_figure(text: str, words: str) -> Decimal | None:
 
 def check_text_arithmetic(table: FoundTable, emit: Emit) -> Iterator[Finding]:
     for row in table.rows:
-        for col, num in sorted(row.numbers.items()):
+        for col in sorted(row.figures):
+            if not isinstance(row.cells[col].value, str):
+                continue  # a real number: no arithmetic in it
+            num = row.number(col)
             if num is None or num.expr is None:
                 continue
             fig = figure(table, row, col)
@@ -162,9 +165,9 @@ def check_unreadable(book: RawWorkbook | None, tables: list[FoundTable], emit: E
                                     _ref(sheet, cell.coord))
     for table in tables:
         for row in table.rows:
-            for col, num in row.numbers.items():
+            for col in row.figures:
                 cell = row.cells.get(col)
-                if num is None and cell is not None and cell.formula and cell.uncached and not cell.external:
+                if cell is not None and cell.formula and cell.uncached and not cell.external:
                     yield from emit.warning("uncomputed", f"公式 {cell.formula} 没有保存计算结果，也无法替它计算，"
                                             "这一格没有核对；请在 Excel/WPS 中打开并保存一次",
                                             table.ref(cell.row, cell.col))

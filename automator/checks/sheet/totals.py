@@ -73,7 +73,7 @@ def _family(table: FoundTable, col: int) -> dict[int, dict[str, bool]]:
     for row in (r for r in table.rows if r.role in (ITEM, SECTION)):
         while stack and stack[-1][0].level >= row.level:
             stack.pop()
-        figured = row.role == ITEM and col in row.numbers
+        figured = row.role == ITEM and col in row.figures
         above = bool(stack) and stack[-1][1]
         if figured:
             for ancestor, _ in stack:
@@ -90,7 +90,7 @@ def _entries(table: FoundTable, col: int) -> list[_Entry]:
     family = _family(table, col)
     out = []
     for row in table.rows:
-        num = row.numbers.get(col)
+        num = row.number(col)
         value = None if num is None else (num.declared if num.declared is not None else num.value)
         if row.role == ITEM and value is not None:
             out.append(_Entry(row, value, num.text if num else False, family.get(row.row)))
@@ -151,6 +151,8 @@ def readings_by_row(table: FoundTable, col: int) -> dict[int, list[Decimal]]:
 
 
 def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+    if not any(r.role in TOTALS and col in r.figures for r in table.rows):
+        return  # no total row says anything about this column
     entries = _entries(table, col)
     for i, entry in enumerate(entries):
         if entry.row.role not in TOTALS or entry.value is None:
@@ -219,7 +221,7 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
     confirmed = hierarchy_confirmed(table, col)
     rows, kids = tree(table)
     for parent in rows:
-        if parent.role != ITEM or col not in parent.numbers or parent.row not in kids or parent.label_cell is None:
+        if parent.role != ITEM or col not in parent.figures or parent.row not in kids or parent.label_cell is None:
             continue
         direct = kids[parent.row]
         children = _descendants(parent, kids)
@@ -259,7 +261,7 @@ def _descendants(row: TRow, kids: dict[int, list[TRow]]) -> list[TRow]:
 
 def _figure_of(row: TRow, kids: dict[int, list[TRow]], col: int) -> Decimal | None:
     """A row's own figure, else the sum of its children's (recursively), else None."""
-    num = row.numbers.get(col)
+    num = row.number(col)
     if num is not None:
         return num.declared if num.declared is not None else num.value
     values = [_figure_of(k, kids, col) for k in kids.get(row.row, [])]

@@ -80,7 +80,7 @@ def _table(table: FoundTable) -> Table:
         row = Row(trow.row)
         for col, cell in trow.cells.items():
             if col in keys and not cell.copy:
-                num = trow.numbers.get(col)
+                num = trow.number(col)
                 row.cells[keys[col]] = Value(keys[col], cell.value, _plain(cell.value, num), table.ref(trow.row, col),
                                              "number" if num is not None else "text", formula=cell.formula)
         if trow.role == ITEM:

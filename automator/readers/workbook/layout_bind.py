@@ -107,7 +107,7 @@ def _simple(table: FoundTable) -> bool:
 
 def _parents(table: FoundTable) -> bool:
     items = [r for r in table.rows if r.role == ITEM]
-    return any(b.level > a.level and set(a.numbers) & set(b.numbers) for a, b in zip(items, items[1:], strict=False))
+    return any(b.level > a.level and a.figures & b.figures for a, b in zip(items, items[1:], strict=False))
 
 
 def _row(table: FoundTable, trow: TRow, mapping: dict[int, FieldSpec]) -> Row:
@@ -142,7 +142,7 @@ def _bind_table(table: FoundTable, spec: TableSpec, mapping: dict[int, FieldSpec
         out.rows.append(_row(table, trow, mapping))
     if _simple(table):
         total = next(r for r in table.rows if r.role in TOTALS)
-        out.totals = _row(table, total, {c: s for c, s in mapping.items() if c in total.numbers})
+        out.totals = _row(table, total, {c: s for c, s in mapping.items() if c in total.figures})
     return out
 
 
@@ -156,8 +156,8 @@ def _zone_fields(layout: Layout, rule: Rule, doc: Document) -> None:
         return
     col = found.main_column()
     rows = found.rows
-    totals = [r for r in rows if r.role in TOTALS and col in r.numbers]
-    taxes = [r for r in rows if r.role == TAX and col in r.numbers]
+    totals = [r for r in rows if r.role in TOTALS and col in r.figures]
+    taxes = [r for r in rows if r.role == TAX and col in r.figures]
 
     def put(key: str | None, row: TRow | None, raw: object = None) -> None:
         spec = rule.field(key) if key else None

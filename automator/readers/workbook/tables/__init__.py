@@ -90,20 +90,16 @@ def _compute_needed(layout: Layout) -> None:
     wanted: list[tuple[str, RawCell]] = []
     for table in layout.tables:
         for row in table.rows:
-            for col, num in row.numbers.items():
+            for col in row.figures:
                 cell = row.cells.get(col)
-                if num is None and cell is not None and cell.uncached:
+                if cell is not None and cell.uncached:
                     wanted.append((table.sheet, cell))
     if not wanted:
         return
     layout.book.resolve(wanted)
     for table in layout.tables:
         for row in table.rows:
-            for col in [c for c, n in row.numbers.items() if n is None]:
+            for col in list(row.figures):
                 cell = row.cells[col]
-                if not cell.uncached:
-                    num = read_number(cell.value)
-                    if num is None:
-                        del row.numbers[col]  # it computed to text: not a figure
-                    else:
-                        row.numbers[col] = num
+                if cell.formula and not cell.uncached:
+                    row.set_number(col, read_number(cell.value))  # None: it computed to text, not a figure

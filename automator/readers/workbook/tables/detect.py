@@ -179,7 +179,7 @@ def _rows(grid: Grid, table: FoundTable, vocab: Vocabulary) -> list[TRow]:
         if trow.role not in ("section", "note"):
             gap = False
         out.append(trow)
-        figure_cols |= set(trow.numbers)
+        figure_cols |= trow.figures
     while out and out[-1].role in ("note", "section"):
         out.pop()  # a title line of the next table, or a note under this one
     return out
@@ -189,13 +189,11 @@ def _row(grid: Grid, row: int, line: list[tuple[RawCell, str]], vocab: Vocabular
     trow = TRow(row, "item", cells={c.col: c for c, _ in line}, kinds={c.col: k for c, k in line})
     for cell, kind in line:
         if kind == kinds.NUM and not cell.copy:
-            num = kinds.number(cell)
-            if num is not None or cell.formula:
-                trow.numbers[cell.col] = num  # type: ignore[assignment]  # None: a formula not computed yet
+            trow.figures.add(cell.col)  # read when a check asks (TRow.number)
         span = grid.spans.get((cell.row, cell.col))
         if span is not None and span[0] > cell.row:
             trow.span[cell.col] = span[0]
-    first_figure = min(trow.numbers) if trow.numbers else None
+    first_figure = min(trow.figures) if trow.figures else None
     classify_row(trow, vocab, first_figure)
     return trow
 
@@ -207,29 +205,49 @@ def _ends_table(grid: Grid, table: FoundTable, trow: TRow, line: list[RawCell], 
     if after_gap and grid.header_like(trow.row, table.left, table.right) and \
             _first_data_row(grid, trow.row, table.left, table.right) is not None:
         return True  # after a blank row (and perhaps a title line): the next table's header
-    if not trow.numbers and trow.label and vocab.is_note(trow.label):
+    if not trow.figures and trow.label and vocab.is_note(trow.label):
         return True  # 备注：…, 报价人：… under the table
     numeric = {c.col for c in table.columns if c.role in ("amount", "qty", "price")} | figure_cols
     texts_in_figures = [c for c in line if c.col in numeric and trow.kinds.get(c.col) == kinds.TEXT and not c.copy]
     if len(texts_in_figures) >= 2 and grid.header_like(trow.row, table.left, table.right):
         return True  # a new header
-    if after_blank and not (set(trow.numbers) & numeric) and trow.role != "section":
+    if after_blank and not (trow.figures & numeric) and trow.role != "section":
         return True
     return False
 
 
 def _number_columns(table: FoundTable) -> None:
     """A column is numeric when most of its item cells hold figures (序号 columns stay seq)."""
+    filled: dict[int, int] = {}
+    figures: dict[int, int] = {}
+    for row in table.rows:
+        if row.role != "item":
+            continue
+        for col, cell in row.cells.items():
+            if not cell.copy:
+                filled[col] = filled.get(col, 0) + 1
+        for col in row.figures:
+            figures[col] = figures.get(col, 0) + 1
     for column in table.columns:
-        values = [r.cells.get(column.col) for r in table.rows if r.role == "item"]
-        filled = [v for v in values if v is not None and not v.copy]
-        figures = [r for r in table.rows if r.role == "item" and column.col in r.numbers]
-        column.numeric = bool(figures) and len(figures) * 2 >= len(filled)
+        count = figures.get(column.col, 0)
+        column.numeric = count > 0 and count * 2 >= filled.get(column.col, 0)
         if column.numeric and column.role == "other" and _is_sequence(table, column.col):
             column.role = "seq"
 
 
 def _is_sequence(table: FoundTable, col: int) -> bool:
-    nums = [r.numbers[col].value for r in table.rows if r.role == "item" and r.numbers.get(col) is not None]
-    return len(nums) >= 2 and nums[0] in (0, 1) and all(n == n.to_integral_value() and 0 <= n < 1000 for n in nums) \
-        and all(b - a == 1 or b == 1 for a, b in zip(nums, nums[1:], strict=False))  # 1, 2, 3 (1, 2 again per group)
+    """1, 2, 3 … (starting again at 1 in each group): row numbers, not figures."""
+    previous = None
+    seen = 0
+    for row in table.rows:
+        if row.role != "item" or col not in row.figures:
+            continue
+        num = row.number(col)
+        if num is None:
+            continue
+        n = num.value
+        if n != n.to_integral_value() or not 0 <= n < 1000 or (
+                previous is None and n not in (0, 1)) or (previous is not None and n - previous != 1 and n != 1):
+            return False
+        previous, seen = n, seen + 1
+    return seen >= 2

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from automator.document import CellRef
 from automator.readers.workbook.raw import RawCell
-from automator.readers.workbook.tables.numbers import Num
+from automator.readers.workbook.tables.numbers import Num, read_number
 
 # Row roles. An item carries figures; a section only a name (一、前期制作); the rest are the
 # lines people put under a table: totals of three ranks and what is added to or taken off them.
@@ -55,9 +55,33 @@ class TRow:
     level: int = 0             # 0 = top; children of a parent row are deeper
     rate: Decimal | None = None  # a tax or fee line's rate (税金 6%), when it states one
     cells: dict[int, RawCell] = field(default_factory=dict)      # col -> cell, inside the table's columns
-    numbers: dict[int, Num] = field(default_factory=dict)        # col -> the figure read from that cell
+    figures: set[int] = field(default_factory=set)               # cols holding a figure (or a formula not computed yet)
     span: dict[int, int] = field(default_factory=dict)           # col -> last row of a vertical merge anchored here
     kinds: dict[int, str] = field(default_factory=dict, repr=False)  # col -> num / date / text (cells.kind)
+    _read: dict[int, Num | None] = field(default_factory=dict, repr=False)
+
+    def number(self, col: int) -> Num | None:
+        """The figure in `col`, read on first use (most of a big sheet's figures are never asked for);
+        None when there is none, or the cell is a formula not computed yet."""
+        if col not in self.figures:
+            return None
+        if col not in self._read:
+            cell = self.cells.get(col)
+            self._read[col] = read_number(cell.value) if cell is not None and cell.value is not None else None
+        return self._read[col]
+
+    def set_number(self, col: int, num: Num | None) -> None:
+        if num is None:
+            self.figures.discard(col)
+            self._read.pop(col, None)
+        else:
+            self.figures.add(col)
+            self._read[col] = num
+
+    @property
+    def numbers(self) -> dict[int, Num | None]:
+        """Every figure of the row, by column (reads them all)."""
+        return {col: self.number(col) for col in sorted(self.figures)}
 
 
 @dataclass
@@ -88,7 +112,7 @@ class FoundTable:
         """The column the totals are in: the rightmost additive amount column with a figure in a total row."""
         totals = [r for r in self.rows if r.role in TOTALS]
         cols = [c for c in self.columns if c.numeric and c.additive and c.role in ("amount", "other")]
-        with_totals = [c for c in cols if any(c.col in r.numbers for r in totals)]
+        with_totals = [c for c in cols if any(c.col in r.figures for r in totals)]
         pick = with_totals or cols
         return pick[-1].col if pick else None
 

@@ -88,7 +88,7 @@ def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> 
     numbered = len(texts) == 2 and numbering_rank(row.cells[texts[0][0]]) is not None
     if row.label and vocab.is_label(row.label.split("：")[0].split(":")[0], "of_which_labels"):
         row.role = OF_WHICH
-    elif row.numbers:
+    elif row.figures:
         row.role = ITEM
     elif row.label and (filled == 1 or (filled == 2 and numbered)) and len(row.label) <= 40:
         row.role = SECTION  # 一、前期制作 (or 一 | 前期制作): a group's name
