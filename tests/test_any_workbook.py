@@ -53,6 +53,10 @@ CASES = [
     (L.text_sums, "wrong", "workbook", "Sheet!B2"),              # '9000+2190=11290' typed as text
     (L.days_quote, "amount", "workbook", "拍摄报价!E4"),           # 人数 × 天数 × 单价 ≠ 金额
     (L.one_sheet_contact_report, "budget", "contact_report", "会议报告!B22"),
+    (L.unmarked_modules, "total", "workbook", "Sheet!B8"),       # nothing marks the module rows: still found
+    (L.chapter_budget, "parent", "workbook", "预算!B2"),          # 一、 over unnumbered lines, confirmed by 合计
+    (L.payment_schedule, "paid", "workbook", "回款计划!C5"),       # 已收 合计; the 余额 column is not added up
+    (L.day_schedule, "row", "workbook", "12月排期!J4"),            # a header row of day numbers, a 合计 column
 ]
 LAYOUTS = sorted({case[0] for case in CASES}, key=lambda f: f.__name__)
 
@@ -97,6 +101,22 @@ def test_a_typed_total_that_agrees_is_fine_and_formulas_are_computed(tmp_path: P
     table = reading.doc.layout.tables[0]
     total = next(r for r in table.rows if r.role == "total")
     assert total.numbers[3].value == 21825  # =C6+C8, saved by openpyxl without a result: computed by our engine
+
+
+def test_what_cannot_be_decided_is_a_warning(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
+    _, findings = check(L.estimate_with_tbd(tmp_path / "待定.xlsx"), ruleset)
+    assert [(f.severity, f.code, f.refs) for f in findings] == [("warning", "total-unsure", ("Sheet!B4",))]
+    assert "待定" in findings[0].message
+
+
+def test_formatting_across_whole_rows_costs_what_the_cells_cost(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    path = L.formatted_to_xfd(tmp_path / "宽.xlsx")  # the sheet's used range is A1:XFD40
+    start = time.perf_counter()
+    reading, findings = check(path, ruleset)
+    assert time.perf_counter() - start < 2
+    assert findings == [] and reading.doc.layout.tables[0].area == "A1:B40"
 
 
 def test_an_external_link_is_a_warning_on_its_cell_and_never_computed(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]

@@ -310,3 +310,88 @@ def one_sheet_contact_report(path: Path, plant: str = "") -> Path:
     _put(ws, 21, ["平面设计", 80000])
     _put(ws, 22, ["合计", 210000 if plant == "budget" else 200000])    # B22
     return _save(wb, path)
+
+
+def unmarked_modules(path: Path, plant: str = "") -> Path:
+    """Module rows with a figure over their lines, told apart only by bold type (not read), and a 合计
+    of the modules. Nothing marks the levels, so nothing may be called wrong on a correct sheet."""
+    wb = Workbook()
+    ws = wb.active
+    _put(ws, 1, ["内容", "费用"])
+    rows = [("前期制作", 28000), ("导演", 20000), ("脚本", 8000), ("拍摄", 25000), ("摄影", 10000), ("灯光", 15000)]
+    for i, (name, value) in enumerate(rows, start=2):
+        _put(ws, i, [name, value])
+        if name in ("前期制作", "拍摄"):
+            ws.cell(i, 1).font = Font(bold=True)
+    _put(ws, 8, ["合计", 53000 if plant != "total" else 54000])   # B8
+    return _save(wb, path)
+
+
+def chapter_budget(path: Path, plant: str = "") -> Path:
+    """一、二、 numbered chapters with a figure over unnumbered lines; the 合计 adds the chapters."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "预算"
+    _put(ws, 1, ["项目", "金额", "备注"])
+    _put(ws, 2, ["一、线上推广", 80000 if plant != "parent" else 85000])   # B2
+    _put(ws, 3, ["抖音信息流", 50000])
+    _put(ws, 4, ["小红书达人", 30000])
+    _put(ws, 5, ["二、线下活动", 120000])
+    _put(ws, 6, ["商场快闪", 90000])
+    _put(ws, 7, ["物料制作", 30000])
+    _put(ws, 8, ["合计", 200000])
+    return _save(wb, path)
+
+
+def payment_schedule(path: Path, plant: str = "") -> Path:
+    """A 回款 schedule: 应收 and 已收 per instalment, a running 余额 (a state, not something to add up)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "回款计划"
+    _put(ws, 1, ["期数", "应收金额", "已收金额", "余额"])
+    _put(ws, 2, ["首付款", 100000, 100000, 200000])
+    _put(ws, 3, ["中期款", 100000, 60000, 140000 if plant != "balance" else 150000])
+    _put(ws, 4, ["尾款", 100000, 0, 140000])
+    _put(ws, 5, ["合计", 300000, 160000 if plant != "paid" else 170000, 140000])   # C5
+    return _save(wb, path)
+
+
+def day_schedule(path: Path, plant: str = "") -> Path:
+    """A media schedule: a header row of day numbers under the month, spots per day, a 合计 column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "12月排期"
+    _put(ws, 1, ["媒体", "位置", "12月"])
+    ws.merge_cells("C1:I1")
+    _put(ws, 2, [None, None, 1, 2, 3, 4, 5, 6, 7, "合计"])
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("B1:B2")
+    spots = [("分众", "写字楼", [2, 2, 2, 2, 2, 0, 0]), ("地铁", "2号线", [1, 1, 1, 1, 1, 1, 1])]
+    for i, (media, place, days) in enumerate(spots, start=3):
+        _put(ws, i, [media, place, *days, sum(days) + (1 if plant == "row" and i == 4 else 0)])   # J4
+    _put(ws, 5, ["合计", None, 3, 3, 3, 3, 3, 1, 1, 17 + (1 if plant == "row" else 0)])
+    return _save(wb, path)
+
+
+def estimate_with_tbd(path: Path) -> Path:
+    """One amount still 待定 (to be decided) and a 合计 that already counts an estimate for it."""
+    wb = Workbook()
+    ws = wb.active
+    _put(ws, 1, ["项目", "金额"])
+    _put(ws, 2, ["场地", 30000])
+    _put(ws, 3, ["搭建", "待定"])
+    _put(ws, 4, ["合计", 50000])
+    return _save(wb, path)
+
+
+def formatted_to_xfd(path: Path) -> Path:
+    """Formatting applied to whole rows: the sheet says its used range is A1:XFD40."""
+    wb = Workbook()
+    ws = wb.active
+    _put(ws, 1, ["项目", "金额"])
+    for r in range(2, 40):
+        _put(ws, r, [f"项目{r}", 100])
+        ws.cell(r, 16384).font = Font(bold=True)
+    _put(ws, 40, ["合计", 3800])
+    ws.cell(40, 16384).font = Font(bold=True)
+    return _save(wb, path)

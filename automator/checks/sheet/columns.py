@@ -3,8 +3,9 @@
 The relation a column holds is taken from the header and confirmed by the rows: each
 reading (金额 = 数量 × 单价; with 天数 too; × 折扣; the sum of the figures to its left…) is
 tried on every row, and the one most rows satisfy is the table's. Rows that break it are
-errors only when at least two rows and half of them keep it — or, for 数量 × 单价 = 金额
-with nothing else in the header, when there are too few rows to disagree. Otherwise the
+errors only when at least two rows and half of them keep it — or, in a table of one or two
+rows, for 数量 × 单价 = 金额 with nothing else in the header, and for a 合计 column that
+the other row keeps. Otherwise the
 table is left alone: it is not ours to guess what its columns mean.
 """
 
@@ -15,7 +16,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import TYPE_CHECKING
 
-from automator.checks.sheet.common import Emit, agree, figure, money, where
+from automator.checks.sheet.common import Emit, agree, figure, formatter, where
 from automator.readers.workbook.tables.model import ITEM, Column, FoundTable, TRow
 
 if TYPE_CHECKING:
@@ -61,10 +62,13 @@ def _judge(table: FoundTable, target: int, readings: list[Reading], *, declared_
     if best is None or not best_tested:
         return
     established = best_ok >= 2 and best_ok * 2 >= best_tested
-    few = declared_first and len(readings) == 1 and best_tested <= 2
+    # too few rows to outvote: the header's own meaning holds (数量 × 单价 = 金额), or for a 合计
+    # column, the one reading when another row keeps it
+    few = len(readings) == 1 and best_tested <= 2 and (declared_first or best_ok >= 1)
     if not (established or few):
         return
     name, reading = best
+    money = formatter(table, target)
     for row in rows:
         v = reading(row)
         fig = figure(table, row, target)
@@ -152,6 +156,7 @@ def check_merged(table: FoundTable, target: Column, emit: Emit) -> Iterator[Find
                  and agree(_value(a, target.col), s))  # type: ignore[arg-type]
         scores.append((ok, source.col == max(c.col for c in sources), source))
     ok, _, source = max(scores, key=lambda t: (t[0], t[1]))
+    money = formatter(table, target.col)
     if ok == 0 and len(sources) > 1:
         return  # no column adds up to these cells: their meaning is not clear
     for anchor, last in anchors:

@@ -24,6 +24,25 @@ def money(d: Decimal) -> str:
     return f"{cents(d):,.2f}"
 
 
+def count(d: Decimal) -> str:
+    """A count as people write it: 8, 1,250, 2.5."""
+    d = cents(d)
+    return f"{d.to_integral_value():,f}" if d == d.to_integral_value() else f"{d.normalize():,f}"
+
+
+def formatter(table: FoundTable, col: int):  # type: ignore[no-untyped-def]
+    """How the figures of a column are shown: money (53,000.00), or counts (8) for 数量-like columns and
+    columns of small whole numbers (spots per day)."""
+    column = table.column(col)
+    if column is not None and column.role == "qty":
+        return count
+    if column is not None:
+        values = [n.value for r in table.rows if (n := r.number(col)) is not None]
+        if values and all(v == v.to_integral_value() and abs(v) < 1000 for v in values):
+            return count
+    return money
+
+
 def agree(declared: Decimal, computed: Decimal) -> bool:
     """Equal to the cent; or a whole figure within a yuan of a computed one with cents (people round
     a total to the yuan: 53,699.98 typed as 53,700). A whole computed figure must be met exactly."""

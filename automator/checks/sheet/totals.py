@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from automator.checks.sheet.common import Emit, agree, figure, money, recompute, where
+from automator.checks.sheet.common import Emit, agree, figure, formatter, recompute, where
 from automator.readers.workbook.tables.model import (
     ADJUSTMENTS,
     DISCOUNT,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from automator.document import Finding
     from automator.readers.workbook.raw import RawWorkbook
 
-MODES = ("top", "leaf", "all")
+MODES = ("top", "leaf", "all", "implicit")
 
 
 @dataclass
@@ -66,7 +66,7 @@ def tree(table: FoundTable) -> tuple[list[TRow], dict[int, list[TRow]]]:
 def _family(table: FoundTable, col: int) -> dict[int, dict[str, bool]]:
     """For each item row, whether it counts in the top / leaf / all readings of `col`."""
     if not table.hierarchy:
-        return {r.row: {"top": True, "leaf": True, "all": True} for r in table.rows if r.role == ITEM}
+        return {r.row: {"top": True, "leaf": True, "all": True} for r in table.rows if r.role == ITEM and col in r.figures}
     out: dict[int, dict[str, bool]] = {}
     stack: list[tuple[TRow, bool]] = []  # (open ancestor, it or an ancestor of it has a figure)
     below: dict[int, bool] = {}          # row -> a descendant has a figure
@@ -86,8 +86,31 @@ def _family(table: FoundTable, col: int) -> dict[int, dict[str, bool]]:
     return out
 
 
+def _implicit_children(table: FoundTable, col: int) -> set[int]:
+    """Rows that look like the parts of the row above them, though nothing marks them so: two or more
+    rows right under an item that add up to its figure exactly (a bold module row over its lines)."""
+    items = [r for r in table.rows if r.role == ITEM and r.number(col) is not None]
+    covered: set[int] = set()
+    i = 0
+    while i < len(items):
+        head = items[i].number(col).value  # type: ignore[union-attr]
+        acc, j = Decimal(0), i + 1
+        while j < len(items) and head > 0 and acc < head:
+            acc += items[j].number(col).value  # type: ignore[union-attr]
+            j += 1
+        if head > 0 and j - i > 2 and acc == head:
+            covered |= {r.row for r in items[i + 1:j]}
+            i = j
+        else:
+            i += 1
+    return covered
+
+
 def _entries(table: FoundTable, col: int) -> list[_Entry]:
     family = _family(table, col)
+    implicit = _implicit_children(table, col)
+    for number, flags in family.items():
+        flags["implicit"] = number not in implicit
     out = []
     for row in table.rows:
         num = row.number(col)
@@ -162,14 +185,33 @@ def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Em
             continue  # nothing above it in this column: not ours to judge
         if any(agree(entry.value, v) for _, v, has in readings if has):
             continue
-        expected = next(v for _, v, has in readings if has)
+        # the reading nearest the declared figure says best what was meant (and by how much it is off)
+        expected = min((v for _, v, has in readings if has), key=lambda v: abs(v - entry.value))  # type: ignore[operator]
         yield from _mismatch(table, entry, col, expected, entries, book, emit)
+
+
+def _unreadable_above(table: FoundTable, row: TRow, col: int) -> list[str]:
+    """Cells above the total in its column that hold something which is not a figure ('约5万', '待定')."""
+    out = []
+    for r in table.rows:
+        if r.row >= row.row:
+            break
+        cell = r.cells.get(col)
+        if r.role == ITEM and cell is not None and not cell.copy and col not in r.figures:
+            out.append(f"{cell.coord}「{str(cell.value)[:12]}」")
+    return out
 
 
 def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, entries: list[_Entry],
               book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+    money = formatter(table, col)
     fig = figure(table, entry.row, col)
     if fig is None:
+        return
+    unreadable = _unreadable_above(table, entry.row, col)
+    if unreadable and not fig.formula:
+        yield from emit.warning("total-unsure", f"{where(table, entry.row)} {money(entry.value)} 与上面各行之和 "  # type: ignore[arg-type]
+                                f"{money(expected)} 不符，但 {'、'.join(unreadable[:3])} 不是数字，无法确定", fig.ref)
         return
     name = where(table, entry.row)
     column = table.column(col)
@@ -219,6 +261,7 @@ def check_parents(table: FoundTable, col: int, book: RawWorkbook | None, emit: E
     if not table.hierarchy:
         return
     confirmed = hierarchy_confirmed(table, col)
+    money = formatter(table, col)
     rows, kids = tree(table)
     for parent in rows:
         if parent.role != ITEM or col not in parent.figures or parent.row not in kids or parent.label_cell is None:

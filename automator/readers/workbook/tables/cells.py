@@ -15,6 +15,7 @@ from automator.readers.workbook.raw import RawCell
 from automator.readers.workbook.tables.numbers import Num, read_number
 
 NUM, DATE, TEXT, EMPTY = "num", "date", "text", "empty"
+_NOTHING = {"-", "--", "—", "——", "－", "/", "\\", "—/—", "×"}  # what people type for "nothing here"
 _MAYBE_NUMBER = set("0123456789.+-−'¥￥$(（") | set("０１２３４５６７８９")
 _DATE_TEXT = re.compile(r"^\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 _CAPITAL_RUN = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正〇]{3,}")
@@ -34,8 +35,8 @@ def kind(cell: RawCell | None) -> str:
     if t is int or t is float or t is Decimal:
         return NUM
     if t is str:
-        s = v.lstrip()
-        if not s:
+        s = v.strip()
+        if not s or s in _NOTHING:
             return EMPTY
         if s[0] in _MAYBE_NUMBER or s[-1] in "元万wWkK%":
             if _DATE_TEXT.match(s):

@@ -10,6 +10,8 @@ header, or a row with nothing in its columns; one blank row inside it is a separ
 
 from __future__ import annotations
 
+import datetime as dt
+
 from automator.readers.workbook.raw import RawCell, RawSheet
 from automator.readers.workbook.tables import cells as kinds
 from automator.readers.workbook.tables.model import ADJUSTMENTS, CAPITAL, TOTALS, Column, FoundTable, TRow
@@ -142,9 +144,33 @@ def find_tables(sheet: RawSheet, vocab: Vocabulary, indents: dict[tuple[int, int
     return tables
 
 
+def _counting_row(grid: Grid, row: int, left: int, right: int) -> bool:
+    """A second header row of day or week numbers (1 2 3 … 31), years or consecutive dates across the
+    columns, as media schedules and Gantt charts have: titles, not figures to add up."""
+    cells = [c for c in grid.cells(row, left, right) if kinds.kind(c) != kinds.EMPTY and not c.copy]
+    values = [c.value for c in cells if isinstance(c.value, int | float | dt.datetime | dt.date)
+              and not isinstance(c.value, bool)]
+    if len(values) < 3 or len(cells) - len(values) > 2:
+        return False
+    steps = []
+    for a, b in zip(values, values[1:], strict=False):
+        if isinstance(a, dt.date) and isinstance(b, dt.date):
+            steps.append((b - a).days)
+        elif isinstance(a, int | float) and isinstance(b, int | float):
+            steps.append(b - a)
+        else:
+            return False
+    return all(step in (1, 7) for step in steps) and len(set(steps)) == 1
+
+
 def _build(grid: Grid, header: int, left: int, right: int, vocab: Vocabulary,
            indents: dict[tuple[int, int], int]) -> FoundTable | None:
     header_rows = _header_rows(grid, header, left, right)
+    if _counting_row(grid, header + 1, left, right + 1):
+        header_rows = (*header_rows, header + 1)
+        for cell in grid.cells(header + 1, left):  # its titles may run one column on (合计 after the days)
+            if cell.col == right + 1:
+                right = cell.col
     columns = _columns(grid, header_rows, left, right, vocab)
     table = FoundTable(grid.sheet.name, header_rows, left, right, columns, [],
                        title=_title(grid, header_rows[0], left, right))
@@ -246,8 +272,8 @@ def _is_sequence(table: FoundTable, col: int) -> bool:
         if num is None:
             continue
         n = num.value
-        if n != n.to_integral_value() or not 0 <= n < 1000 or (
-                previous is None and n not in (0, 1)) or (previous is not None and n - previous != 1 and n != 1):
+        if n != n.to_integral_value() or not 0 < n < 1000 or (
+                previous is None and n != 1) or (previous is not None and n - previous != 1 and n != 1):
             return False
         previous, seen = n, seen + 1
-    return seen >= 2
+    return seen >= 3

@@ -73,6 +73,9 @@ def _from_text(raw: str) -> Num | None:
     s = _clean(raw)
     if not s or len(s) > 60:
         return None
+    if len(s) > 2 and s[0] in "(（" and s[-1] in ")）" and (inner := _from_text(s[1:-1])) is not None \
+            and inner.expr is None and not inner.percent:
+        return Num(-inner.value, text=True)  # (1,000): an accountant's minus
     folded = s.casefold()
     m = _FIGURE.match(folded)
     if m:

@@ -114,6 +114,9 @@ def assign_levels(table: FoundTable, indents: dict[tuple[int, int], int]) -> Non
         levels, how = blanks, "缩进"
     elif len({f for f in first if f is not None}) > 1 and all(f is not None for f in first):
         levels, how = [f for f in first if f is not None], "编号"
+    elif any(f is not None and f <= 1 for f in first) and any(f is None or f > 1 for f in first):
+        # 一、/（一）numbered groups over lines numbered otherwise or not at all
+        levels, how = [0 if f is not None and f <= 1 else 1 for f in first], "分组编号"
     else:
         return
     floor = min(levels)
