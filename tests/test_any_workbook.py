@@ -57,6 +57,8 @@ CASES = [
     (L.chapter_budget, "parent", "workbook", "预算!B2"),          # 一、 over unnumbered lines, confirmed by 合计
     (L.payment_schedule, "paid", "workbook", "回款计划!C5"),       # 已收 合计; the 余额 column is not added up
     (L.day_schedule, "row", "workbook", "12月排期!J4"),            # a header row of day numbers, a 合计 column
+    (L.discount_quote, "amount", "workbook", "媒体报价!E3"),        # 数量 × 单价 × 折扣 (0.8 / 80% / 8折)
+    (L.two_row_header_quote, "fee", "workbook", "活动报价!E9"),     # 服务费（10%）under a two-row header
 ]
 LAYOUTS = sorted({case[0] for case in CASES}, key=lambda f: f.__name__)
 

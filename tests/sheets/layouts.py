@@ -395,3 +395,44 @@ def formatted_to_xfd(path: Path) -> Path:
     _put(ws, 40, ["合计", 3800])
     ws.cell(40, 16384).font = Font(bold=True)
     return _save(wb, path)
+
+
+def discount_quote(path: Path, plant: str = "") -> Path:
+    """数量 | 单价 | 折扣 | 金额, the discount typed as 0.8, 80% or 8折; the 大写 and the 总计 on one line."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "媒体报价"
+    _put(ws, 1, ["媒体", "数量", "单价", "折扣", "金额"])
+    _put(ws, 2, ["分众电梯", 10, 1000, 0.8, 8000])
+    _put(ws, 3, ["地铁灯箱", 4, 2500, "80%", 8000 if plant != "amount" else 10000])   # E3
+    _put(ws, 4, ["公交车身", 2, 3000, "8折", 4800])
+    total = 20800 if plant != "amount" else 22800
+    _put(ws, 5, ["合计（大写）：贰万零捌佰元整" if plant != "amount" else "合计（大写）：贰万贰仟捌佰元整", None, None, None,
+                 total])
+    return _save(wb, path)
+
+
+def two_row_header_quote(path: Path, plant: str = "") -> Path:
+    """A two-row header: 费用（元）merged over 单价 | 总价; the totals zone labelled in the column left of
+    the amounts (小计： | 服务费（10%）： | 税金（6%）： | 总计：)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "活动报价"
+    ws["A1"] = "活动执行费用报价"
+    _put(ws, 3, ["序号", "项目", "数量", "费用（元）"])
+    ws.merge_cells("D3:E3")
+    ws.merge_cells("A3:A4")
+    ws.merge_cells("B3:B4")
+    ws.merge_cells("C3:C4")
+    _put(ws, 4, [None, None, None, "单价", "总价"])
+    _put(ws, 5, [1, "主持人", 1, 5000, 5000])
+    _put(ws, 6, [2, "礼仪", 4, 800, 3200])
+    _put(ws, 7, [3, "摄像", 2, 1900, 3800])
+    fee, tax = 1200, 792
+    if plant == "fee":
+        fee = 1000                                  # E9: 10% of 12,000 is 1,200
+    _put(ws, 8, [None, None, None, "小计：", 12000])
+    _put(ws, 9, [None, None, None, "服务费（10%）：", fee])
+    _put(ws, 10, [None, None, None, "税金（6%）：", tax])
+    _put(ws, 11, [None, None, None, "总计：", 12000 + fee + tax])
+    return _save(wb, path)

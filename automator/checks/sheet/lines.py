@@ -42,7 +42,8 @@ def check_rates(table: FoundTable, emit: Emit) -> Iterator[Finding]:
     if col is None or not any(r.role in ADJUSTMENTS for r in table.rows):
         return
     running: Decimal | None = None  # the last total, plus the lines added since
-    last_total: Decimal | None = None
+    should: Decimal | None = None   # …with each rated line at what its rate gives (a wrong fee above
+    last_total: Decimal | None = None  # must not make the tax under it look wrong too)
     items = Decimal(0)
     for row in table.rows:
         num = row.number(col)
@@ -50,14 +51,16 @@ def check_rates(table: FoundTable, emit: Emit) -> Iterator[Finding]:
         if row.role == ITEM and value is not None:
             items += value
         elif row.role in TOTALS and value is not None:
-            running = last_total = value
+            running = should = last_total = value
         elif row.role in ADJUSTMENTS and value is not None:
             rate = _rate(row, col) if row.role != DISCOUNT else None
-            bases = [b for b in (last_total, running, items) if b is not None]
+            bases = [b for b in (last_total, running, should, items) if b is not None]
             if rate is not None and bases:
                 yield from _judge_rate(table, row, col, value, rate, bases, emit)
-            if running is not None:
-                running += -abs(value) if row.role == DISCOUNT else value
+            signed = -abs(value) if row.role == DISCOUNT else value
+            if running is not None and should is not None:
+                running += signed
+                should += signed if rate is None else should * rate
 
 
 def _judge_rate(table: FoundTable, row: TRow, col: int, value: Decimal, rate: Decimal, bases: list[Decimal],
@@ -89,7 +92,7 @@ def check_capitals(table: FoundTable, emit: Emit, computed: dict[int, list[Decim
     for row in table.rows:
         if row.role in TOTALS and col is not None and (fig := figure(table, row, col)) is not None:
             last, also = (fig.value, fig.ref), (computed or {}).get(row.row, [])
-        if row.role != CAPITAL:
+        if row.role != CAPITAL and not row.words:
             continue
         yield from _capital_row(table, row, last, also, emit)
 
@@ -164,9 +167,13 @@ def check_unreadable(book: RawWorkbook | None, tables: list[FoundTable], emit: E
                                     "计算结果，无法核对；请在 Excel/WPS 中更新链接后保存，或把数值直接填入",
                                     _ref(sheet, cell.coord))
     for table in tables:
+        # only where a check needed it: a total row, or a column a total row speaks for
+        held = {c for r in table.rows if r.role in TOTALS for c in r.figures}
         for row in table.rows:
             for col in row.figures:
                 cell = row.cells.get(col)
+                if col not in held and row.role not in TOTALS:
+                    continue
                 if cell is not None and cell.formula and cell.uncached and not cell.external:
                     yield from emit.warning("uncomputed", f"公式 {cell.formula} 没有保存计算结果，也无法替它计算，"
                                             "这一格没有核对；请在 Excel/WPS 中打开并保存一次",

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from automator.document import CellRef, Document, Row, Table, Value
+from automator.readers.workbook.raw import RawCell
 from automator.readers.workbook.tables import Layout
 from automator.readers.workbook.tables.model import ADJUSTMENTS, CAPITAL, ITEM, TAX, TOTALS, FoundTable, TRow
 from automator.readers.workbook.tables.numbers import read_number
@@ -159,11 +160,11 @@ def _zone_fields(layout: Layout, rule: Rule, doc: Document) -> None:
     totals = [r for r in rows if r.role in TOTALS and col in r.figures]
     taxes = [r for r in rows if r.role == TAX and col in r.figures]
 
-    def put(key: str | None, row: TRow | None, raw: object = None) -> None:
+    def put(key: str | None, row: TRow | None, raw: object = None, at: RawCell | None = None) -> None:
         spec = rule.field(key) if key else None
         if spec is None or row is None or spec.key in doc.fields:
             return
-        cell = row.cells.get(col) if raw is None else row.label_cell
+        cell = at or (row.cells.get(col) if raw is None else row.label_cell)
         value = raw if raw is not None else (cell.value if cell is not None else None)
         if cell is not None and value is not None:
             doc.fields[spec.key] = _value(spec, value, layout_ref(found, cell), cell.formula)
@@ -179,13 +180,14 @@ def _zone_fields(layout: Layout, rule: Rule, doc: Document) -> None:
             put(names.get("tax_rate"), taxes[0], raw=str(Decimal(taxes[0].rate) * 100) + "%")
     elif totals and not taxes and not _parents(found):
         put(names.get("subtotal"), totals[-1])
-    capital = next((r for r in rows if r.role == CAPITAL), None)
-    if capital is not None and capital.label_cell is not None:
+    capital = next((r for r in rows if r.role == CAPITAL or r.words), None)
+    if capital is not None:
         from automator.readers.workbook.tables.cells import capital_words
 
-        words = capital_words(str(capital.label_cell.value))
-        if words:
-            put(names.get("capital"), capital, raw=words)
+        found_words = next(((w, c) for c in sorted(capital.cells.values(), key=lambda c: c.col)
+                            if (w := capital_words(str(c.value)))), None)
+        if found_words:
+            put(names.get("capital"), capital, raw=found_words[0], at=found_words[1])
 
 
 def layout_ref(table: FoundTable, cell: object) -> CellRef:

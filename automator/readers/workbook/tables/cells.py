@@ -38,7 +38,7 @@ def kind(cell: RawCell | None) -> str:
         s = v.strip()
         if not s or s in _NOTHING:
             return EMPTY
-        if s[0] in _MAYBE_NUMBER or s[-1] in "元万wWkK%":
+        if s[0] in _MAYBE_NUMBER or s[-1] in "元万wWkK%折":
             if _DATE_TEXT.match(s):
                 return DATE
             if _PERIOD.match(s):

@@ -54,6 +54,7 @@ class TRow:
     label_cell: RawCell | None = None
     level: int = 0             # 0 = top; children of a parent row are deeper
     rate: Decimal | None = None  # a tax or fee line's rate (税金 6%), when it states one
+    words: bool = False        # it carries 大写 words (a 大写 line; or a 总计 line with its 大写 beside)
     cells: dict[int, RawCell] = field(default_factory=dict)      # col -> cell, inside the table's columns
     figures: set[int] = field(default_factory=set)               # cols holding a figure (or a formula not computed yet)
     span: dict[int, int] = field(default_factory=dict)           # col -> last row of a vertical merge anchored here

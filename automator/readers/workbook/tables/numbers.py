@@ -91,6 +91,13 @@ def _from_text(raw: str) -> Num | None:
     m = _PERCENT.match(folded)
     if m:
         return Num(Decimal(m["n"].replace(",", "")) / 100, text=True, percent=True)
+    if folded.endswith("折") and len(folded) <= 5:
+        from automator.values import parse_discount
+
+        try:
+            return Num(parse_discount(folded), text=True, percent=True)  # 8折 = 0.8, 85折 = 0.85, 九折 = 0.9
+        except ValueError:
+            return None
     return _arithmetic(folded)
 
 

@@ -16,7 +16,10 @@ from automator.readers.workbook.raw import RawCell
 from automator.readers.workbook.tables import cells as kinds
 from automator.readers.workbook.tables.model import (
     CAPITAL,
+    GRAND,
     ITEM,
+    SUBTOTAL,
+    TOTAL,
     NOTE,
     OF_WHICH,
     SECTION,
@@ -70,16 +73,22 @@ def classify_row(row: TRow, vocab: Vocabulary, first_figure_col: int | None) -> 
     texts = [(c, kinds.text(cell)) for c, cell in sorted(row.cells.items())
              if (row.kinds.get(c) or kinds.kind(cell)) == kinds.TEXT]
     labels = [(c, t) for c, t in texts if first_figure_col is None or c < first_figure_col][:3] or texts[:1]
+    words = any("大写" in t or "人民币" in t for _, t in texts) and any(kinds.capital_words(t) for _, t in texts)
     for col, t in labels:
         pair = kinds.pair(t)
         kind = vocab.label_kind(t) or (vocab.label_kind(pair[0]) if pair else None)
         if kind:
             row.role, row.label, row.label_cell = kind, t, row.cells[col]
             row.rate = rate_in(t)
-            return
-    if any("大写" in t or "人民币" in t for _, t in texts) and any(kinds.capital_words(t) for _, t in texts):
-        col, t = next((c, t) for c, t in texts if kinds.capital_words(t) or "大写" in t)
-        row.role, row.label, row.label_cell = CAPITAL, t, row.cells[col]
+            break
+    else:
+        if words:
+            col, t = next((c, t) for c, t in texts if kinds.capital_words(t) or "大写" in t)
+            row.role, row.label, row.label_cell = CAPITAL, t, row.cells[col]
+    if row.role == CAPITAL and row.figures:
+        row.role = GRAND  # 合计（大写）：贰万元整 | ¥20,000.00: the grand total, with its words beside
+    if row.role != "item" or words:
+        row.words = words and row.role in (CAPITAL, GRAND, TOTAL, SUBTOTAL)
         return
     if labels:
         row.label_cell = row.cells[labels[0][0]]
