@@ -166,6 +166,19 @@ def _readings(entries: list[_Entry], i: int) -> list[tuple[str, Decimal, bool]]:
     return out
 
 
+def _beside(table: FoundTable, row: TRow, col: int) -> list[tuple[str, Decimal, bool]]:
+    """For a 小计/合计 column (per row or merged over groups), its total may also be the total row's figure
+    in the amount column it sums: that figure is held in its own column."""
+    column = table.column(col)
+    if column is None or not column.total_like:
+        return []
+    out = []
+    for other in table.columns:
+        if other.col < col and other.additive and not other.total_like and (num := row.number(other.col)) is not None:
+            out.append(("beside", num.value, True))
+    return out
+
+
 def readings_by_row(table: FoundTable, col: int) -> dict[int, list[Decimal]]:
     """Each total row's figure as the rows above give it (every reading): what a 大写 may also agree with."""
     entries = _entries(table, col)
@@ -183,6 +196,7 @@ def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Em
         readings = _readings(entries, i)
         if not any(has for _, _, has in readings):
             continue  # nothing above it in this column: not ours to judge
+        readings += _beside(table, entry.row, col)
         if any(agree(entry.value, v) for _, v, has in readings if has):
             continue
         # the reading nearest the declared figure says best what was meant (and by how much it is off)
