@@ -28,7 +28,9 @@ class Chore:
     target: str    # "module:function", function(ctx) -> Any
 
 
-CHORES: tuple[Chore, ...] = ()
+CHORES: tuple[Chore, ...] = (
+    Chore("search-index", every=300, target="automator.search.index:follow"),  # heals what the index stage missed
+)
 
 
 def by_name(name: str) -> Chore:

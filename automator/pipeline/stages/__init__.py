@@ -5,6 +5,7 @@ from __future__ import annotations
 from automator.pipeline.stage import Stage
 from automator.pipeline.stages.annotate import Annotate
 from automator.pipeline.stages.check import Check
+from automator.pipeline.stages.index import Index
 from automator.pipeline.stages.intake import Intake
 from automator.pipeline.stages.ledger import Ledger
 from automator.pipeline.stages.place import Place
@@ -17,7 +18,8 @@ from automator.pipeline.stages.verify import Verify
 STAGES: tuple[Stage, ...] = (
     Intake(), Read(), Check(), Render(), Verify(), Annotate(),   # prepare: read and check, into scratch
     Route(), Report(), Place(), Ledger(),                         # commit: one ledger transaction
+    Index(),                                                      # after: the search index
 )
 
-__all__ = ["STAGES", "Annotate", "Check", "Intake", "Ledger", "Place", "Read", "Render", "Report", "Route",
+__all__ = ["STAGES", "Annotate", "Check", "Index", "Intake", "Ledger", "Place", "Read", "Render", "Report", "Route",
            "Verify"]
