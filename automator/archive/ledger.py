@@ -187,6 +187,12 @@ class Ledger:
             return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
         return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
 
+    def tally(self, since: str) -> dict[str, int]:
+        """How many entries of each status were recorded at or after `since` (ISO time): today's results."""
+        rows = self._retry(lambda: self.db.execute(
+            "SELECT status, COUNT(*) FROM inputs WHERE at >= ? GROUP BY status", (since,)).fetchall())
+        return {str(status): int(n) for status, n in rows}
+
     def since(self, after: int, *, status: str | None = None, limit: int = 500) -> list[Entry]:
         """Entries with an id above `after`, oldest first (to follow the ledger in batches: the search index)."""
         if status:

@@ -20,6 +20,7 @@ Rows are added by the pipeline's `index` stage after each archived document and 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
@@ -47,6 +48,8 @@ SCHEMA = (
     "CREATE INDEX docs_path ON docs(path)",
     "CREATE INDEX docs_browse ON docs(latest, client_dir, year, category)",
     "CREATE INDEX docs_order ON docs(latest, date, id)",
+    "CREATE INDEX docs_types ON docs(latest, doc_type, doc_zh)",   # the filters' choices, from the index alone
+    "CREATE INDEX docs_years ON docs(latest, year)",
     "CREATE VIRTUAL TABLE text USING fts5(body, content='docs', content_rowid='id', tokenize='trigram')",
     "CREATE VIRTUAL TABLE grams USING fts5(pairs, tokenize='unicode61 remove_diacritics 0')",
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -180,16 +183,16 @@ class SearchIndex:
         db = self.db
         newer = db.execute("SELECT 1 FROM docs WHERE doc_key=? AND id<>? AND (version>? OR (version=? AND id>?))",
                            (rec.doc_key, rec.id, rec.version, rec.version, rec.id)).fetchone()
-        older = [row[0] for row in db.execute("SELECT id FROM docs WHERE (doc_key=? AND latest=1) OR id=?",
-                                              (rec.doc_key, rec.id))]
-        if older and newer is None:
-            self._unindex(older)
-            db.execute(f"UPDATE docs SET latest=0 WHERE id IN ({','.join('?' * len(older))})", older)
-        elif rec.id in older:
-            self._unindex([rec.id])
-        values = astuple(rec)[:3] + (int(newer is None),) + astuple(rec)[4:]
+        latest = newer is None
+        indexed = [row[0] for row in db.execute("SELECT id FROM docs WHERE latest=1 AND (doc_key=? OR id=?)",
+                                                (rec.doc_key, rec.id))]
+        demoted = indexed if latest else [i for i in indexed if i == rec.id]
+        if demoted:  # only rows that are in the word indexes are taken out of them
+            self._unindex(demoted)
+            db.execute(f"UPDATE docs SET latest=0 WHERE id IN ({','.join('?' * len(demoted))})", demoted)
+        values = astuple(rec)[:3] + (int(latest),) + astuple(rec)[4:]
         db.execute(f"INSERT OR REPLACE INTO docs VALUES ({','.join('?' * len(fields(Record)))})", values)
-        if newer is None:
+        if latest:
             db.execute("INSERT INTO text(rowid, body) VALUES (?, ?)", (rec.id, rec.body))
             db.execute("INSERT INTO grams(rowid, pairs) VALUES (?, ?)", (rec.id, bigrams(rec.body)))
 
@@ -201,7 +204,10 @@ class SearchIndex:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('last_id', ?)", (str(value),))
 
     def clear(self) -> None:
-        for table in ("text", "grams", "docs", "meta"):
+        # `text` indexes only the latest rows of its content table: 'delete-all', not DELETE (which would
+        # try to remove the words of every row, indexed or not).
+        self.db.execute("INSERT INTO text(text) VALUES ('delete-all')")
+        for table in ("grams", "docs", "meta"):
             self.db.execute(f"DELETE FROM {table}")
 
 
@@ -226,13 +232,40 @@ def catch_up(settings: Settings, ledger: Ledger, *, rebuild: bool = False, batch
     return added
 
 
+_OPEN: dict[Path, tuple[int, int, SearchIndex]] = {}  # path -> (pid, inode, index): one per process
+
+
+def _kept_open(path: Path) -> SearchIndex:
+    """This process's writer for `path`, kept open between documents: closing the last connection
+    checkpoints the WAL (an fsync per document). Reopened when the file was deleted or replaced."""
+    try:
+        inode = path.stat().st_ino
+    except OSError:
+        inode = -1
+    kept = _OPEN.get(path)
+    if kept is not None and kept[:2] == (os.getpid(), inode):
+        return kept[2]
+    if kept is not None and kept[0] == os.getpid():
+        kept[2].close()
+    index = SearchIndex(path)
+    _OPEN[path] = (os.getpid(), path.stat().st_ino, index)
+    return index
+
+
 def add_entry(settings: Settings, entry: Entry) -> bool:
     """Index one archived entry now (the pipeline's stage). False when it is not indexable."""
     rec = record(settings, entry)
     if rec is None:
         return False
-    with SearchIndex(index_path(settings)) as index, index.transaction():
-        index.add(rec)
+    path = index_path(settings)
+    index = _kept_open(path)
+    try:
+        with index.transaction():
+            index.add(rec)
+    except sqlite3.Error:
+        _OPEN.pop(path, None)
+        index.close()
+        raise
     return True
 
 

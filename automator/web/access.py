@@ -152,8 +152,10 @@ class AuthMiddleware:
         if path.startswith("/api/"):
             return await _plain(send, 401, "需要登录", content_type=b"application/json",
                                 body=b'{"error": "login required"}')
-        target = quote(path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""),
-                       safe="/?=&")
+        if not self.access.users:  # only the proxy signs people in
+            return await _plain(send, 401, "需要先通过单点登录（反向代理）访问")
+        query = scope.get("query_string", b"").decode("latin-1")  # still percent-encoded, as sent
+        target = quote(path, safe="/") + (f"?{query}" if query else "")
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", f"/login?next={quote(target, safe='')}".encode("ascii"))]})
         await send({"type": "http.response.body", "body": b""})

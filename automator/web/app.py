@@ -101,7 +101,8 @@ def search(request: Request) -> Response:
     db = query.connect(settings)
     try:
         data = archive.search(db, q, **chosen, limit=_int(params.get("limit"), 50, 1, 200))
-        options = query.choices(db) if db is not None else {"clients": [], "doc_types": [], "years": []}
+        html = not request.url.path.startswith("/api/")  # the filters' choices are for the form only
+        options = query.choices(db) if db is not None and html else {"clients": [], "doc_types": [], "years": []}
     finally:
         if db is not None:
             db.close()

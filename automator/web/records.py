@@ -9,7 +9,6 @@ are shown too: the ones named in SLOTS in their own place on the page, any other
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -19,7 +18,7 @@ from automator.explain import history_item
 from automator.settings import Settings
 from automator.watch.status import Section, gather
 
-REVIEW_LIMIT, TODAY_LIMIT, SHOWN = 200, 500, 50
+REVIEW_LIMIT, SHOWN = 200, 50
 PERSON_FIELDS = ("ae", "author", "prepared_by", "chair")   # who wrote it: 客户执行, 撰写人, 制表人, 主持人
 # Slots on the overview for sections other issues add to `automator status` (their key, the heading).
 SLOTS = (("deliveries", "待发送的邮件"), ("due", "到期与逾期事项"))
@@ -72,10 +71,12 @@ def review_queue(settings: Settings, ledger: Ledger | None) -> list[dict[str, An
 
 
 def today(ledger: Ledger | None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Today's results: the count of each status, and the newest SHOWN of them."""
     day = (now or dt.datetime.now()).date().isoformat()
-    entries = [e for e in ledger.recent(TODAY_LIMIT) if e.at.startswith(day)] if ledger is not None else []
-    return {"date": day, "counts": dict(Counter(e.status for e in entries)),
-            "results": [history_item(e) for e in entries[:SHOWN]]}
+    if ledger is None:
+        return {"date": day, "counts": {}, "results": []}
+    entries = [e for e in ledger.recent(SHOWN) if e.at.startswith(day)]
+    return {"date": day, "counts": ledger.tally(day), "results": [history_item(e) for e in entries]}
 
 
 def overview(settings: Settings) -> tuple[dict[str, Any], list[Section]]:

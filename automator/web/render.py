@@ -36,8 +36,8 @@ def _shown(value: Any) -> Any:
     """Jinja's finalize: None shows as nothing, text through `safe`, our own Markup untouched."""
     if value is None:
         return ""
-    if isinstance(value, Markup) or not isinstance(value, str):
-        return value
+    if isinstance(value, Markup) or not isinstance(value, str) or value.isprintable():
+        return value  # isprintable: no control or format character in it (the common case, at C speed)
     return safe(value)
 
 
