@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from automator.errors import AutomatorError
 from automator.outcome import STATUS_ZH
 from automator.search import query
 from automator.settings import Settings
@@ -128,6 +129,13 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return not_found(request)
 
 
+async def _problem(request: Request, exc: Exception) -> Response:
+    """Ours (a ledger that cannot be read, a broken settings file): said in words, as the CLI says it."""
+    assert isinstance(exc, AutomatorError)
+    log.warning("web: %s %s: %s", request.method, request.url.path, exc)
+    return page(request, "error.html", {"error": exc.message, "hint": exc.hint}, status=503)
+
+
 async def _crash(request: Request, exc: Exception) -> Response:
     log.error("web: %s %s failed", request.method, request.url.path, exc_info=exc)
     return HTMLResponse("<!doctype html><meta charset=utf-8><title>出错了</title><p>服务器内部错误，详情见 automator.log。",
@@ -157,7 +165,7 @@ def create_app(settings: Settings, access: Access) -> Starlette:
         middleware.append(Middleware(SessionMiddleware, secret_key=access.secret, session_cookie="automator_session",
                                      max_age=SESSION_HOURS * 3600, same_site="lax", https_only=True))
     middleware.append(Middleware(AuthMiddleware, access=access))
-    handlers: dict[Any, Any] = {404: _not_found, 405: _not_found, Exception: _crash}
+    handlers: dict[Any, Any] = {404: _not_found, 405: _not_found, AutomatorError: _problem, Exception: _crash}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.settings, app.state.access = settings, access
     return app

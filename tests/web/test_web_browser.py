@@ -130,3 +130,35 @@ def test_it_fits_a_phone(browser, server: str, tmp_path: Path) -> None:
         overflow = driver.execute_script("return document.documentElement.scrollWidth")
         assert overflow <= width + 1, (url, overflow, width)  # no sideways scrolling of the page itself
     driver.save_screenshot(str(tmp_path / "phone.png"))
+
+
+def test_signing_in_in_the_browser(browser, site: Path, tmp_path: Path) -> None:
+    """With users configured the Secure session cookie still works on loopback (browsers treat it as secure)."""
+    from selenium.webdriver.common.by import By
+
+    from automator.web.access import hash_password
+
+    from .conftest import free_port, start, stop
+
+    root = tmp_path / "root"
+    shutil.copytree(site, root)
+    (root / "automator.yaml").write_text(
+        f'web:\n  users:\n    - {{name: 李娜, password_hash: "{hash_password("correct horse")}"}}\n', "utf-8")
+    port = free_port()
+    proc = start("serve", "--root", str(root), "--port", str(port), cwd=root, port=port,
+                 env={"AUTOMATOR_WEB_SECRET": "x" * 40})
+    try:
+        driver = browser
+        driver.get(f"http://localhost:{port}/history")
+        assert "/login?next=" in driver.current_url
+        driver.find_element(By.NAME, "name").send_keys("李娜")
+        driver.find_element(By.NAME, "password").send_keys("correct horse")
+        driver.find_element(By.CSS_SELECTOR, "form.login button").click()
+        assert driver.current_url == f"http://localhost:{port}/history"
+        assert "李娜" in driver.find_element(By.CSS_SELECTOR, "form.who").text
+        driver.find_element(By.CSS_SELECTOR, "form.who button").click()  # 退出
+        assert "/login" in driver.current_url
+        driver.get(f"http://localhost:{port}/")
+        assert "/login?next=" in driver.current_url
+    finally:
+        stop(proc)

@@ -194,3 +194,17 @@ def test_without_access_control_only_local_host_names_are_served(site: Path) -> 
     for base, code in [("http://127.0.0.1:8765", 200), ("http://localhost:8765", 200), ("http://[::1]:8765", 200),
                        ("http://evil.example:8765", 400), ("http://10.0.0.5:8765", 400)]:
         assert app_client(site, base_url=base).get("/api/overview").status_code == code, base
+
+
+def test_a_damaged_ledger_is_said_in_words_not_a_traceback(site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(site, root)
+    for extra in root.glob("ledger.sqlite-*"):
+        extra.unlink()
+    (root / "ledger.sqlite").write_bytes(b"not a database" * 100)
+    client = app_client(root, raise_server_exceptions=False)
+    for url in ["/history", "/api/history", "/"]:
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "台账数据库出错" in response.text and "Traceback" not in response.text, url
+    assert client.get("/search?q=" + quote("金麦")).status_code == 200  # the index still answers
