@@ -20,8 +20,10 @@ Rows are added by the pipeline's `index` stage after each archived document and 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from automator.archive.ledger import Entry, Ledger
     from automator.pipeline.context import Context
 
+log = logging.getLogger(__name__)
 FILE = "search.sqlite"
 SCHEMA_VERSION = 1
 SCHEMA = (
@@ -136,10 +139,17 @@ class SearchIndex:
     """The index opened for writing (created, or re-created when its layout changed)."""
 
     def __init__(self, path: Path, *, timeout: float = 30.0) -> None:
-        self.path = path
+        self.path, self.timeout = path, timeout
         self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        self.db.execute(f"PRAGMA journal_mode={'DELETE' if on_network(path.parent) else 'WAL'}")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        wal = not on_network(path.parent)  # as the ledger: WAL's shared memory does not work over SMB/NFS
+        self.db.execute(f"PRAGMA journal_mode={'WAL' if wal else 'DELETE'}")
+        # Derived data: no fsync (a checkpoint's fsync cost 20–70 ms every few documents). A power cut may
+        # leave it damaged; `automator serve` then rebuilds it from the ledger, which does fsync.
+        self.db.execute("PRAGMA synchronous=OFF")
+        if wal:
+            # In WAL only BEGIN IMMEDIATE waits (for the other worker's write), and transaction() waits
+            # finely: SQLite's own busy handler sleeps 1, 2, 5, 10… ms, which made a 1 ms wait 8–18 ms.
+            self.db.execute("PRAGMA busy_timeout=0")
         if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             with self.transaction() as db:
                 if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
@@ -158,9 +168,21 @@ class SearchIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _begin(self) -> None:
+        deadline, pause = time.monotonic() + self.timeout, 0.0002
+        while True:
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.005)
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.db
         except BaseException:
@@ -269,8 +291,27 @@ def add_entry(settings: Settings, entry: Entry) -> bool:
     return True
 
 
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def heal(settings: Settings, ledger: Ledger, *, rebuild: bool = False) -> int:
+    """catch_up; an index found damaged (it is written without fsync) is deleted and rebuilt."""
+    try:
+        return catch_up(settings, ledger, rebuild=rebuild)
+    except sqlite3.DatabaseError as exc:
+        if not _damaged(exc):
+            raise
+        log.warning("search index %s is damaged (%s): rebuilding it from the ledger", index_path(settings), exc)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{index_path(settings)}{suffix}").unlink(missing_ok=True)
+        _OPEN.pop(index_path(settings), None)
+        return catch_up(settings, ledger)
+
+
 def follow(ctx: Context) -> int:
     """The `search-index` chore: catch up with the ledger (nothing to do when there is none yet)."""
     if ctx.dry_run or not ctx.settings.ledger.exists():
         return 0
-    return catch_up(ctx.settings, ctx.open_ledger())
+    return heal(ctx.settings, ctx.open_ledger())

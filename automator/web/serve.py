@@ -30,11 +30,11 @@ def update_index(settings: Settings, *, rebuild: bool = False) -> int | None:
     if not settings.ledger.exists():
         return 0
     from automator.archive.ledger import Ledger
-    from automator.search.index import catch_up
+    from automator.search.index import heal
 
     try:
         with Ledger(settings.ledger, readonly=True) as ledger:
-            return catch_up(settings, ledger, rebuild=rebuild)
+            return heal(settings, ledger, rebuild=rebuild)
     except (sqlite3.Error, OSError, AutomatorError) as exc:
         log.warning("search index not updated (%s); serving what it holds", exc)
         return None

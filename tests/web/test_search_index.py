@@ -170,3 +170,19 @@ def test_an_evil_client_is_stored_as_written(site: Path) -> None:
     assert db is not None
     [hit] = query.search(db, "alert(1)")
     assert hit.client == EVIL and hit.client_dir == "_script_alert(1)__script_"
+
+
+def test_a_damaged_index_is_rebuilt_when_the_server_starts(site: Path, tmp_path: Path) -> None:
+    from automator.web.serve import update_index
+
+    root = tmp_path / "root"
+    shutil.copytree(site, root)
+    for extra in root.glob(f"{FILE}-*"):
+        extra.unlink()
+    data = bytearray((root / FILE).read_bytes())
+    data[4096:8192] = b"\xff" * 4096          # a page of it garbled (a power cut mid-checkpoint)
+    (root / FILE).write_bytes(bytes(data))
+    assert update_index(Settings.from_root(root)) == 7
+    assert _titles(root, "金麦") == ["金麦春季新品沟通会"]
+    (root / FILE).write_bytes(b"not sqlite at all" * 500)
+    assert update_index(Settings.from_root(root)) == 7
