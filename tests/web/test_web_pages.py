@@ -208,3 +208,11 @@ def test_a_damaged_ledger_is_said_in_words_not_a_traceback(site: Path, tmp_path:
         assert response.status_code == 503, url
         assert "台账数据库出错" in response.text and "Traceback" not in response.text, url
     assert client.get("/search?q=" + quote("金麦")).status_code == 200  # the index still answers
+
+
+def test_the_report_markdown_keeps_raw_html_and_script_links_as_text() -> None:
+    from automator.web.archive import report_html
+
+    html = str(report_html("| 客户 | <b>粗</b> |\n|---|---|\n| [点我](javascript:alert(1)) | <script>x</script> |\n"))
+    assert "<table>" in html and "&lt;b&gt;粗&lt;/b&gt;" in html and "&lt;script&gt;" in html
+    assert "javascript:" not in html.replace("[点我](javascript:alert(1))", "") and "<a " not in html
