@@ -28,7 +28,12 @@ class Chore:
     target: str    # "module:function", function(ctx) -> Any
 
 
-CHORES: tuple[Chore, ...] = ()
+CHORES: tuple[Chore, ...] = (
+    # Brand files and invoice registers of clients with new documents (a burst costs one rebuild).
+    Chore("indexes", every=10, target="automator.followup.index:refresh"),
+    # The daily digest at `digest_at` (checks the clock; writes at most once a day).
+    Chore("digest", every=60, target="automator.followup.digest:daily"),
+)
 
 
 def by_name(name: str) -> Chore:
