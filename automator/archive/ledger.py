@@ -225,12 +225,13 @@ class Ledger:
     def max_id(self) -> int:
         return int(self._retry(lambda: self.db.execute("SELECT COALESCE(MAX(id), 0) FROM inputs").fetchone()[0]))
 
-    def clients_after(self, after_id: int) -> list[str]:
-        """The clients of documents archived or sent to review after the row `after_id`."""
+    def clients_after(self, after_id: int) -> dict[str, int]:
+        """The clients of documents archived or sent to review after the row `after_id`, each with its
+        latest such row."""
         rows = self._retry(lambda: self.db.execute(
-            "SELECT DISTINCT client FROM inputs WHERE id > ? AND client IS NOT NULL AND status IN (?,?)",
-            (after_id, *KEPT)).fetchall())
-        return [row[0] for row in rows if row[0]]
+            "SELECT client, MAX(id) FROM inputs WHERE id > ? AND client IS NOT NULL AND status IN (?,?) "
+            "GROUP BY client", (after_id, *KEPT)).fetchall())
+        return {row[0]: int(row[1]) for row in rows if row[0]}
 
     def clients(self) -> list[str]:
         rows = self._retry(lambda: self.db.execute(

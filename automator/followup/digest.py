@@ -81,7 +81,10 @@ def gather(clients: dict[str, Client], root: Path, now: dt.datetime) -> Digest:
 
 
 def _age(now: dt.datetime, then: dt.datetime) -> str:
-    hours = int((now - then).total_seconds() // 3600)
+    minutes = max(0, int((now - then).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    hours = minutes // 60
     return f"{hours // 24} 天 {hours % 24} 小时" if hours >= 24 else f"{hours} 小时"
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automator.followup import brandfile, register
-from automator.followup.records import Client, folder_key, load_all, load_client
+from automator.followup.records import Client, folder_key, folder_of, load_all, load_client
 from automator.followup.sheets import stage
 
 if TYPE_CHECKING:
@@ -92,6 +92,20 @@ def _missing(ctx: Context, marks: dict[str, tuple[str, int]]) -> set[str]:
             if path != SCAN and not (ctx.settings.root / path).exists()}
 
 
+def _stale(ctx: Context, changed: dict[str, int], marks: dict[str, tuple[str, int]]) -> set[str]:
+    """Clients with rows newer than their brand file (another watcher may have rebuilt it already)."""
+    latest: dict[str, int] = {}
+    for client, upto in changed.items():
+        latest[folder_key(client)] = max(latest.get(folder_key(client), 0), upto)
+    out = set()
+    for key, upto in latest.items():
+        names = [c for c in changed if folder_key(c) == key]
+        brand = ctx.settings.rel(ctx.settings.outbox / folder_of(names[0]) / brandfile.NAME)
+        if marks.get(brand, ("", 0))[1] < upto:
+            out.add(key)
+    return out
+
+
 def refresh(ctx: Context) -> list[Path]:
     """The chore: rebuild the files of every client with new documents (or a missing file)."""
     if not ctx.settings.ledger.exists():
@@ -100,7 +114,7 @@ def refresh(ctx: Context) -> list[Path]:
     top = ledger.max_id()
     marks = ledger.index_marks()
     seen = marks.get(SCAN, ("", 0))[1]
-    keys = {folder_key(c) for c in ledger.clients_after(seen)} if top > seen else set()
+    keys = _stale(ctx, ledger.clients_after(seen), marks) if top > seen else set()
     keys |= _missing(ctx, marks)
     written: list[Path] = []
     for key in sorted(keys):

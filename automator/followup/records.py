@@ -148,6 +148,7 @@ class Client:
 
     folder: str
     docs: list[Doc]
+    _tops: dict[str, int] | None = field(default=None, repr=False)   # doc_key -> latest version
 
     @property
     def name(self) -> str:
@@ -172,7 +173,11 @@ class Client:
 
     def newer_version(self, doc: Doc) -> int | None:
         """The latest version of `doc`'s document, when it is not `doc` itself."""
-        top = max((d.version for d in self.archived(doc.doc_type) if d.doc_key == doc.doc_key), default=doc.version)
+        if self._tops is None:
+            self._tops = {}
+            for d in self.archived():
+                self._tops[d.doc_key] = max(self._tops.get(d.doc_key, 0), d.version)
+        top = self._tops.get(doc.doc_key, doc.version)
         return top if top > doc.version else None
 
 
@@ -207,4 +212,7 @@ def relative(root_rel: str, base: str) -> str:
     """A root-relative file as a link from the folder `base` (both with forward slashes)."""
     import posixpath
 
+    prefix = base.rstrip("/") + "/"
+    if root_rel.startswith(prefix) and "/../" not in root_rel:  # the common case, without relpath's getcwd()
+        return root_rel[len(prefix):]
     return posixpath.relpath(str(PurePosixPath(root_rel)), str(PurePosixPath(base)))
