@@ -4,10 +4,15 @@ decisions, budgets, follow-up problems; strings kept as text; rebuilt from the l
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
+import pytest
 
 from conftest import run_cli, run_json
 from followkit import CLIENT, FOLDER, D, DT, actions, links, report_fields, resolve, sheet_rows
@@ -135,3 +140,23 @@ def test_a_client_with_only_documents_in_review_gets_no_folder(root: Path, make_
     assert not (root / "outbox" / "拼错的客户").exists()
     assert CLIENT  # the shipped client is untouched too
     assert not (root / "outbox" / FOLDER).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_brand_file_and_follows_its_links(root: Path, make_workbook, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    inbox = root / "inbox"
+    _run(root, *(make_workbook(inbox, key) for key in ("agenda", "contact_report", "creative_brief", "followup")))
+    book = root / "outbox" / FOLDER / "品牌档案.xlsx"
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    for kind in ("pdf", "html"):
+        done = subprocess.run(["soffice", "--headless", "--convert-to", kind, "--outdir", str(book.parent), str(book)],
+                              capture_output=True, text=True, timeout=180, env=env)
+        assert book.with_suffix(f".{kind}").exists(), done.stderr
+    text = subprocess.run(["pdftotext", str(book.with_suffix(".pdf")), "-"], capture_output=True, text=True).stdout
+    assert "冬季新品上市创意提案会" in text and "主视觉在地铁灯箱样张上偏暗" in text and "批准总额" in text
+    html = book.with_suffix(".html").read_text("utf-8", errors="replace")
+    # LibreOffice writes the document's own (non-ASCII) folder as UTF-8 bytes read as Latin-1: mend that part.
+    hrefs = [re.sub(r"[\x00-\xff]+", lambda m: m.group().encode("latin-1").decode("utf-8", "replace"), unquote(h))
+             for h in re.findall(r'href="file://([^"]+)"', html)]
+    assert len(hrefs) >= 4 and all(Path(h).is_file() for h in hrefs), hrefs  # LibreOffice resolves them to the files
