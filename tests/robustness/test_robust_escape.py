@@ -155,6 +155,8 @@ def test_a_system_folder_replaced_by_a_link_out_of_the_root_is_never_written_thr
     assert result["status"] == "retry" and "越出了 outbox" in result["reason"], result
     assert list(outside.iterdir()) == []
     assert (root / "inbox" / "坏.xlsx").exists()
+    doctor = automator("doctor", "--root", str(root), cwd=root)
+    assert doctor.returncode == 1 and "outbox/_已拒收 是指向 outbox 之外" in doctor.stdout, doctor.stdout
 
 
 def test_a_dangling_link_at_the_name_a_rejection_would_take_is_stepped_around(root: Path) -> None:
