@@ -31,6 +31,7 @@ from automator.search import query
 from automator.settings import Settings
 from automator.web import archive, login, records
 from automator.web.access import Access, AuthMiddleware
+from automator.web.due import KIND_ZH, DueList
 from automator.web.files import SecurityHeaders, download, outbox_file, parts_ok
 from automator.web.render import HERE, Json, not_found, page
 
@@ -51,10 +52,11 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
 
 
 def overview(request: Request) -> Response:
-    data, sections = records.overview(_settings(request))
+    data, sections = records.overview(_settings(request), (request.app.state.due.section(),))
     keyed = {s.key: s for s in sections}
     slots = [(key, title, keyed.pop(key, None)) for key, title in records.SLOTS]
-    return page(request, "overview.html", data, slots=slots, others=list(keyed.values()), table=records.table)
+    return page(request, "overview.html", data, slots=slots, others=list(keyed.values()), table=records.table,
+                headers=records.HEADERS, kinds=KIND_ZH)
 
 
 def history(request: Request) -> Response:
@@ -167,5 +169,5 @@ def create_app(settings: Settings, access: Access) -> Starlette:
     middleware.append(Middleware(AuthMiddleware, access=access))
     handlers: dict[Any, Any] = {404: _not_found, 405: _not_found, AutomatorError: _problem, Exception: _crash}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
-    app.state.settings, app.state.access = settings, access
+    app.state.settings, app.state.access, app.state.due = settings, access, DueList(settings)
     return app

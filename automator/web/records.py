@@ -22,6 +22,8 @@ REVIEW_LIMIT, SHOWN = 200, 50
 PERSON_FIELDS = ("ae", "author", "prepared_by", "chair")   # who wrote it: 客户执行, 撰写人, 制表人, 主持人
 # Slots on the overview for sections other issues add to `automator status` (their key, the heading).
 SLOTS = (("deliveries", "待发送的邮件"), ("due", "到期与逾期事项"))
+HEADERS = {"kind": "类型", "client": "客户", "what": "事项", "owner": "负责人", "due": "应完成", "days_late": "逾期天数",
+           "source": "来源"}
 
 
 def _ledger(settings: Settings) -> Ledger | None:
@@ -79,9 +81,12 @@ def today(ledger: Ledger | None, now: dt.datetime | None = None) -> dict[str, An
     return {"date": day, "counts": ledger.tally(day), "results": [history_item(e) for e in entries]}
 
 
-def overview(settings: Settings) -> tuple[dict[str, Any], list[Section]]:
-    """The overview's data (JSON) and the status sections to show."""
+def overview(settings: Settings, extra: tuple[Section, ...] = ()) -> tuple[dict[str, Any], list[Section]]:
+    """The overview's data (JSON) and the sections to show: `automator status`'s, then `extra`
+    (the web's own due list) for any key status does not already give."""
     state = gather(settings, limit=10)
+    keys = {s.key for s in state.sections}
+    state.sections += [s for s in extra if s.key not in keys]
     data = state.to_json()
     ledger = _ledger(settings)
     try:

@@ -29,6 +29,9 @@ EVIL_TITLE = '<img src=x onerror="alert(2)">春季沟通会'
 REPORT_V2 = "outbox/金麦食品有限公司/2026/会议纪要/2026-11-24_客户会议报告_金麦春季新品沟通会_v2.docx"
 REVIEW = "outbox/_待复核/2026-11-02_创意简报_金麦夏季推广"
 MARKED = f"{REVIEW}/2026-11-02_创意简报_金麦夏季推广.标注.xlsx"
+EXAMPLES = len(list((REPO / "examples").glob("*.xlsx")))  # each archives under 星河乳业(上海)有限公司
+ARCHIVED = EXAMPLES + 3   # ledger rows: the examples, 金麦 (two versions), the script client
+LATEST = EXAMPLES + 2     # documents (the newest version of each)
 
 
 def maker() -> Callable[..., Path]:

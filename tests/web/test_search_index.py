@@ -17,7 +17,7 @@ from automator.search.index import FILE, SearchIndex, bigrams, catch_up, record
 from automator.settings import Settings
 
 from conftest import run_cli
-from .site import EVIL, JINMAI, REPORT_V2, maker
+from .site import ARCHIVED, EVIL, JINMAI, LATEST, REPORT_V2, maker
 
 
 def _titles(root: Path, q: str, **filters: str) -> list[str]:
@@ -92,13 +92,13 @@ def test_rebuilt_from_the_ledger_it_is_the_same_index(site: Path, tmp_path: Path
     root = tmp_path / "root"
     shutil.copytree(site, root)
     before = _rows(root / FILE)
-    assert len(before) == 7   # 7 archived ledger rows (one document in two versions)
+    assert len(before) == ARCHIVED  # every archived ledger row (one document in two versions)
     (root / FILE).unlink()
     settings = Settings.from_root(root)
     with Ledger(settings.ledger, readonly=True) as ledger:
-        assert catch_up(settings, ledger) == 7
+        assert catch_up(settings, ledger) == ARCHIVED
         assert catch_up(settings, ledger) == 0            # caught up: nothing twice
-        assert catch_up(settings, ledger, rebuild=True) == 7
+        assert catch_up(settings, ledger, rebuild=True) == ARCHIVED
     assert _rows(root / FILE) == before
     assert _titles(root, "金麦") == ["金麦春季新品沟通会"]
 
@@ -117,7 +117,7 @@ def test_adding_any_version_again_in_any_order_keeps_the_index_whole(site: Path,
     test_every_way_of_matching_agrees_with_a_plain_substring_search(root)
     assert _titles(root, "金麦春季") == ["金麦春季新品沟通会"]
     with sqlite3.connect(root / FILE) as db:
-        assert db.execute("SELECT COUNT(*) FROM grams").fetchone()[0] == 6  # one per latest document
+        assert db.execute("SELECT COUNT(*) FROM grams").fetchone()[0] == LATEST  # one per latest document
         assert db.execute("SELECT COUNT(*) FROM text WHERE text MATCH '\"沟通会\"'").fetchone()[0] == 2
 
 
@@ -182,7 +182,7 @@ def test_a_damaged_index_is_rebuilt_when_the_server_starts(site: Path, tmp_path:
     data = bytearray((root / FILE).read_bytes())
     data[4096:8192] = b"\xff" * 4096          # a page of it garbled (a power cut mid-checkpoint)
     (root / FILE).write_bytes(bytes(data))
-    assert update_index(Settings.from_root(root)) == 7
+    assert update_index(Settings.from_root(root)) == ARCHIVED
     assert _titles(root, "金麦") == ["金麦春季新品沟通会"]
     (root / FILE).write_bytes(b"not sqlite at all" * 500)
-    assert update_index(Settings.from_root(root)) == 7
+    assert update_index(Settings.from_root(root)) == ARCHIVED

@@ -15,7 +15,7 @@ from automator.web.records import SLOTS
 
 from conftest import run_json
 from .conftest import app_client
-from .site import EVIL, EVIL_TITLE, JINMAI, MARKED, REPORT_V2, REVIEW
+from .site import ARCHIVED, EVIL, EVIL_TITLE, EXAMPLES, JINMAI, LATEST, MARKED, REPORT_V2, REVIEW
 
 PAGES = ["/", "/archive", "/search", "/search?q=" + quote("金麦"), "/history", "/history?status=rejected",
          "/archive/" + quote(JINMAI), "/archive/" + quote(f"{JINMAI}/2026"), "/archive/" + quote(f"{JINMAI}/2026/会议纪要"),
@@ -43,7 +43,7 @@ def test_overview_is_status_json_plus_the_review_queue_and_today(client: TestCli
     assert item["input"] == "inbox/创意简报-有错.xlsx" and item["client"] == JINMAI and item["person"] == "李娜"
     assert item["files"]["marked"] == MARKED and item["files"]["report"] == f"{REVIEW}/检查报告.md"
     assert any("交付物!E2" in e["cells"] for e in item["errors"])
-    assert data["today"]["counts"] == {"archived": 7, "review": 1, "rejected": 1}
+    assert data["today"]["counts"] == {"archived": ARCHIVED, "review": 1, "rejected": 1}
 
 
 def test_overview_page_shows_the_review_item_its_cells_and_the_empty_slots(client: TestClient) -> None:
@@ -55,6 +55,24 @@ def test_overview_page_shows_the_review_item_its_cells_and_the_empty_slots(clien
         assert f'id="{key}"' in html and title in html
     assert "监视服务未运行" in html
     assert '<meta http-equiv="refresh" content="30">' in html
+
+
+def test_the_due_list_fills_its_slot_with_what_automator_due_says(site: Path) -> None:
+    import time
+
+    client = app_client(site)
+    first = client.get("/api/overview").json()
+    assert first["due"] is None and "正在计算到期事项" in client.get("/").text  # computed beside the page
+    deadline = time.monotonic() + 30
+    while (data := client.get("/api/overview").json())["due"] is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    _, cli = run_json("due", root=site)
+    assert data["due"] == cli["due"] and cli["due"]
+    html = client.get("/").text
+    section = html[html.index('id="due"'):html.index('id="waiting"')]
+    assert "<th>负责人</th>" in section and "行动事项" in section and "确认产品包装最终稿并提供高清图" in section
+    assert EVIL not in section  # the agenda of the script client is late too: shown as text
 
 
 def test_a_review_item_leaves_the_queue_when_its_folder_is_gone(site: Path, tmp_path: Path) -> None:
@@ -79,7 +97,7 @@ def test_archive_goes_client_year_category_document(client: TestClient) -> None:
     clients = client.get("/api/archive").json()
     assert clients["level"] == "clients"
     assert {e["name"]: e["count"] for e in clients["entries"]} == {
-        "星河乳业(上海)有限公司": 4, JINMAI: 1, "_script_alert(1)__script_": 1}
+        "星河乳业(上海)有限公司": EXAMPLES, JINMAI: 1, "_script_alert(1)__script_": 1}
     years = client.get("/api/archive/" + quote(JINMAI)).json()
     assert years["entries"] == [{"name": "2026", "count": 1}]
     docs = client.get("/api/archive/" + quote(f"{JINMAI}/2026/会议纪要")).json()
@@ -131,7 +149,7 @@ def test_search_finds_a_two_character_name_and_links_to_the_document(client: Tes
     html = client.get("/search", params={"q": "金麦"}).text
     assert f'href="/archive/{quote(REPORT_V2.removeprefix("outbox/"))}"' in html
     assert client.get("/api/search", params={"q": "金麦", "doc_type": "agenda"}).json()["results"] == []
-    assert len(client.get("/api/search", params={"year": "2026"}).json()["results"]) == 6
+    assert len(client.get("/api/search", params={"year": "2026"}).json()["results"]) == LATEST
     assert client.get("/api/search").json()["results"] == []
 
 
