@@ -88,15 +88,17 @@ def test_every_page_loads_and_the_review_item_downloads_its_marked_workbook(brow
 def test_search_for_jinmai_and_open_the_hit(browser, server: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.get(server + "/")
     box = driver.find_element(By.CSS_SELECTOR, "header form.quick input[name=q]")
     box.send_keys("金麦", Keys.ENTER)
-    assert "/search?q=" + quote("金麦") in driver.current_url
+    WebDriverWait(driver, 20).until(lambda d: "/search?q=" + quote("金麦") in d.current_url)
     hits = driver.find_elements(By.CSS_SELECTOR, "ol.hits li a")
     assert [h.text for h in hits] == ["金麦春季新品沟通会"]
     hits[0].click()
+    WebDriverWait(driver, 20).until(lambda d: "/archive/" in d.current_url)
     assert unquote(driver.current_url) == server + "/archive/" + REPORT_V2.removeprefix("outbox/")
     assert driver.find_element(By.TAG_NAME, "h1").text == "金麦春季新品沟通会"
     report = driver.find_element(By.CSS_SELECTOR, "section.report")
@@ -108,12 +110,14 @@ def test_search_for_jinmai_and_open_the_hit(browser, server: str, tmp_path: Path
 def test_the_script_client_is_text_and_runs_nothing(browser, server: str) -> None:
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.get(server + "/archive/" + quote("_script_alert(1)__script_/2026/会议纪要"))
     link = driver.find_element(By.CSS_SELECTOR, "table a")
     assert link.text == EVIL_TITLE
     link.click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "dl.facts"))
     assert driver.find_element(By.TAG_NAME, "h1").text == EVIL_TITLE
     assert "<script>alert(1)</script>" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text
     assert driver.find_elements(By.CSS_SELECTOR, "main img, main script") == []
@@ -135,6 +139,7 @@ def test_it_fits_a_phone(browser, server: str, tmp_path: Path) -> None:
 def test_signing_in_in_the_browser(browser, site: Path, tmp_path: Path) -> None:
     """With users configured the Secure session cookie still works on loopback (browsers treat it as secure)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from automator.web.access import hash_password
 
@@ -154,10 +159,10 @@ def test_signing_in_in_the_browser(browser, site: Path, tmp_path: Path) -> None:
         driver.find_element(By.NAME, "name").send_keys("李娜")
         driver.find_element(By.NAME, "password").send_keys("correct horse")
         driver.find_element(By.CSS_SELECTOR, "form.login button").click()
-        assert driver.current_url == f"http://localhost:{port}/history"
+        WebDriverWait(driver, 20).until(lambda d: d.current_url == f"http://localhost:{port}/history")
         assert "李娜" in driver.find_element(By.CSS_SELECTOR, "form.who").text
         driver.find_element(By.CSS_SELECTOR, "form.who button").click()  # 退出
-        assert "/login" in driver.current_url
+        WebDriverWait(driver, 20).until(lambda d: "/login" in d.current_url)
         driver.get(f"http://localhost:{port}/")
         assert "/login?next=" in driver.current_url
     finally:
