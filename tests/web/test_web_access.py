@@ -75,9 +75,13 @@ def test_a_broken_hash_or_header_name_in_the_settings_is_named(root: Path, monke
     (root / "automator.yaml").write_text('web: {users: [{name: 王磊, password_hash: "123456"}]}\n', "utf-8")
     code, out = run_cli("serve", "--port", "1", root=root)
     assert code == 2 and "王磊 的 password_hash 不是有效的 scrypt 哈希" in out
-    (root / "automator.yaml").write_text('web: {user_header: "X-User: admin"}\n', "utf-8")
+    (root / "automator.yaml").write_text('web: {user_header: "X-User: admin", trusted_proxies: 5}\n', "utf-8")
     code, out = run_cli("serve", "--port", "1", root=root)
-    assert code == 2 and "automator.yaml:1" in out and "user_header" in out
+    assert code == 2
+    where = root / "automator.yaml"
+    assert (f"{where}:1: web.user_header: user_header must be a header name such as X-Remote-User "
+            f"(got 'X-User: admin')") in out
+    assert f"{where}:1: web.trusted_proxies: Input should be a valid tuple (got 5)" in out
 
 
 def _login_client(site: Path, **kwargs: object):  # type: ignore[no-untyped-def]
