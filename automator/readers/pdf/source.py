@@ -29,7 +29,8 @@ CID_RE = re.compile(r"^\(cid:\d+\)$")
 CID_LIMIT = 0.05  # share of (cid:NNN) glyphs above which the text is unusable
 
 NO_TEXT = "PDF 文字无法提取（字体缺少编码），请向供应商索取可复制文字的 PDF"
-SCANNED = "PDF 没有文字层（像是扫描件或图片），无法读取金额；请向供应商索取电子版 PDF，或手工录入"
+SCANNED = ("扫描件，无文字层：这个 PDF 只有图片、没有可读取的文字，无法核对金额；"
+           "请向供应商索取电子发票原件（开票系统下载的 PDF/OFD），或手工录入")
 BLANK = "PDF 没有任何文字内容（空白页）"
 ENCRYPTED = "PDF 已加密（需要密码才能打开），无法读取；请向供应商索取未加密的 PDF"
 NO_PAGES = "PDF 没有任何页面（文件可能已损坏）"
