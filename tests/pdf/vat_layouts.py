@@ -28,7 +28,9 @@ def _goods(pen: Pen, inv: Invoice, cols: dict[str, tuple[float, str]], top: floa
                 size = 9 if len(value) <= 10 else min(price_size, 2 * price_size * 8 / len(value))
                 pen.text(x, top + 0.5, value, size, num_font, align=align)
             else:
-                pen.text(x, top, value, 9, num_font if key != "unit" else CJK, align=align)
+                font = num_font if key != "unit" and value.isascii() else CJK
+                size = 7 if key == "rate" and len(value) > 2 else 9  # 不征税 squeezed into its narrow column
+                pen.text(x, top, value, size, font, align=align)
         top += step * height
 
 

@@ -143,6 +143,8 @@ class Pen:
              label: bool = False, color: tuple[float, float, float] = (0, 0, 0)) -> None:
         if not s:
             return
+        if font == MONO and not all(ord(ch) < 256 for ch in s):
+            font = CJK  # ￥ and Chinese are not in Courier
         self.c.setFont(font, size)
         self.c.setFillColorRGB(*color)
         base = self.h - top - size * (0.73 if font == CJK else 0.8)
