@@ -136,6 +136,7 @@ class Pen:
     """reportlab with top-down coordinates (as pdfplumber reports them)."""
 
     def __init__(self, path: Path, width: float, height: float, inv: Invoice) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.c = canvas.Canvas(str(path), pagesize=(width, height))
         self.h, self.inv = height, inv
 
@@ -222,6 +223,25 @@ def render_vat(inv: Invoice, layout: str, path: Path) -> Path:
     from vat_layouts import LAYOUTS
 
     LAYOUTS[layout](inv, path)
+    return path
+
+
+def render_receipt(path: Path, title: str = "运输费收款凭证") -> Path:
+    """A freight company's 收款凭证: amounts, a 合计 and a 大写, but no VAT form."""
+    pen = Pen(path, 595.3, 420.0, Invoice([]))
+    pen.text(297.6, 30.0, title, 18, align="c")
+    pen.text(40.0, 70.0, "付款单位：华夏智联广告有限公司", 10)
+    pen.text(360.0, 70.0, "日期：2024年04月02日", 10)
+    pen.text(40.0, 90.0, "凭证号：SK-20240402-017", 10)
+    pen.rect(40.0, 110.0, 555.0, 230.0)
+    for k, (item, amount) in enumerate((("项目", "金额"), ("上海—北京 整车运费", "3,200.00"), ("装卸费", "300.00"),
+                                        ("合计", "3,500.00"))):
+        pen.hline(40.0, 555.0, 110.0 + 30 * k)
+        pen.text(60.0, 118.0 + 30 * k, item, 10)
+        pen.text(540.0, 118.0 + 30 * k, amount, 10, align="r")
+    pen.text(40.0, 250.0, "人民币（大写）：叁仟伍佰元整", 10)
+    pen.text(40.0, 280.0, "收款单位：申通物流上海有限公司（收款专用章）", 10)
+    pen.save()
     return path
 
 
