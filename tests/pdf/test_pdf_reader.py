@@ -77,6 +77,17 @@ def test_table_across_two_pages(tmp_path: Path, ruleset, quote: Document, ruled:
     assert doc.value("total") == Decimal("142040.00") and str(doc.fields["total"].ref).startswith("p2!")
 
 
+@pytest.mark.parametrize("line", ["税率：6%    税额：¥8,040.00", "税率：6% 税额：¥8,040.00", "税率 6%   税额 ¥8,040.00",
+                                  "税额（6%）：¥8,040.00"])
+def test_two_label_value_pairs_on_one_line(tmp_path: Path, ruleset, line: str) -> None:  # type: ignore[no-untyped-def]
+    """`税率：6%    税额：¥5,100.00` is two fields (the rate was once read as ¥5,100.00)."""
+    spec = quote_spec()
+    spec.totals[1] = line
+    doc = read_pdf(render(spec, tmp_path / "两项.pdf"), ruleset)
+    assert (doc.value("tax_rate"), doc.value("tax")) == (Decimal("0.06"), Decimal("8040.00"))
+    assert doc.fields["tax"].raw == "¥8,040.00" and doc.fields["tax_rate"].raw == "6%"
+
+
 def test_invoice(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
     doc = read_pdf(render(invoice_spec(), tmp_path / "发票.pdf"), ruleset)
     f = {k: v.value for k, v in doc.fields.items()}
