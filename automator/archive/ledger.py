@@ -23,6 +23,7 @@ from typing import Any
 from automator.errors import LedgerError
 from automator.archive.schema import MIGRATIONS, VERSION
 from automator.filesystems import on_network
+from automator.formatting import printable
 
 KEPT = ("archived", "review")  # statuses whose content counts as processed
 
@@ -77,7 +78,12 @@ class Ledger:
         self.timeout = timeout
         try:
             if readonly:
-                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                # With no -wal file beside it every row is in the main file: `immutable` then reads
+                # it without creating the -shm/-wal files a WAL database otherwise gets (a dry run
+                # and `status` leave the disk exactly as it was).
+                wal = path.with_name(path.name + "-wal")
+                flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=timeout,
                                           isolation_level=None)
                 self.db.row_factory = sqlite3.Row
                 return
@@ -172,6 +178,7 @@ class Ledger:
         for key in ("outputs", "findings", "explain", "figures", "changes"):
             if key in values and not isinstance(values[key], str):
                 values[key] = dumps(values[key])
+        values = {k: printable(v) if isinstance(v, str) else v for k, v in values.items()}
         sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
         if in_transaction:
             self._retry(lambda: self.db.execute(sql, tuple(values.values())))

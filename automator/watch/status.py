@@ -65,6 +65,8 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
                                 "started": _when(data.get("started")), "heartbeat_age": round(seen.age, 1),
                                 "workers": data.get("workers"), "inbox_problem": data.get("inbox_problem"),
                                 "observer_restarts": data.get("observer_restarts", 0),
+                                "config_problem": data.get("config_problem"),
+                                "config_held": data.get("config_held", 0),
                                 "counts": data.get("counts", {}), "in_hand": data.get("in_hand", [])})
     status.inbox_problem = inbox_problem(settings.inbox)
     for path in waiting(settings):
@@ -137,6 +139,9 @@ def lines(status: Status, settings: Settings) -> list[str]:
                        f"{_mode(w)}，{w['workers']} 个处理进程，心跳 {w['heartbeat_age']:.0f} 秒前；本次：{done}")
             if w["inbox_problem"]:
                 out.append(f"  ⚠ 它报告收件箱无法访问：{w['inbox_problem']}（恢复后会自动继续）")
+            if w.get("config_problem"):
+                out.append(f"  ⚠ 规则或模板有误：{w['config_problem']}，等待修复"
+                           f"（{w.get('config_held', 0)} 个文件在等）；修好后自动继续")
             if w["observer_restarts"]:
                 out.append(f"  观察线程已自动重启 {w['observer_restarts']} 次")
     else:
