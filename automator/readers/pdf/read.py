@@ -28,7 +28,8 @@ from automator.readers.pdf.cells import cell_value
 from automator.readers.pdf.lines import TextLine, build_lines
 from automator.readers.pdf.kinds import not_vat
 from automator.readers.pdf.source import no_text_reason, pages
-from automator.readers.pdf.table import TableState, scan_page
+from automator.readers.pdf.scan import scan_page
+from automator.readers.pdf.table import TableState
 from automator.readers.pdf.vat import VatPage, is_vat, read_vat, vat_page
 from automator.rules.loader import RuleSet
 from automator.rules.model import Rule
