@@ -221,3 +221,14 @@ def test_planted_mistake_is_found_at_its_place(check, layout: str, what: str) ->
         assert doc.tables["lines"].rows[1].cells["amount"].raw == "24000.00"
     else:
         assert doc.fields[key].raw.lstrip("¥") == planted(what).plant[what].lstrip("¥")
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("jitter", [(1.4, -1.5, 0.9), (0.0, 1.5, 1.1)])
+def test_another_issuers_geometry(check, layout: str, jitter: tuple[float, float, float]) -> None:  # type: ignore[no-untyped-def]
+    """The page 10 % smaller or larger, values 1.5 pt above or below their labels: read the same."""
+    doc, findings = check(Invoice(plain().lines, jitter=jitter), layout)
+    assert findings == []
+    f = fields(doc)
+    assert (f["vendor"], f["subtotal"], f["tax"], f["total"]) == ("星辰影视制作有限公司", "69000.30", "4140.02", "73140.32")
+    assert [ln["amount"] for ln in lines(doc)] == ["45000.00", "24000.30"]

@@ -94,6 +94,8 @@ class Invoice:
     subtotal_row: bool = False     # a 小计 row before the 合计 row
     list_page: bool = False        # lines on a 销货清单 second page (航信)
     plant: dict[str, str] = field(default_factory=dict)
+    # Another issuer's geometry: values moved (dx, dy) off their labels, the page scaled.
+    jitter: tuple[float, float, float] = (0.0, 0.0, 1.0)
 
     def subtotal(self) -> Decimal:
         return sum((ln.net for ln in self.lines), Decimal(0))
@@ -137,8 +139,10 @@ class Pen:
 
     def __init__(self, path: Path, width: float, height: float, inv: Invoice) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.c = canvas.Canvas(str(path), pagesize=(width, height))
-        self.h, self.inv = height, inv
+        dx, dy, scale = inv.jitter
+        self.c = canvas.Canvas(str(path), pagesize=(width * scale, height * scale))
+        self.c.scale(scale, scale)
+        self.h, self.inv, self.dx, self.dy = height, inv, dx, dy
 
     def text(self, x: float, top: float, s: str, size: float = 9, font: str = CJK, *, align: str = "l",
              label: bool = False, color: tuple[float, float, float] = (0, 0, 0)) -> None:
@@ -146,6 +150,8 @@ class Pen:
             return
         if font == MONO and not all(ord(ch) < 256 for ch in s):
             font = CJK  # ￥ and Chinese are not in Courier
+        if not label:
+            x, top = x + self.dx, top + self.dy
         self.c.setFont(font, size)
         self.c.setFillColorRGB(*color)
         base = self.h - top - size * (0.73 if font == CJK else 0.8)
@@ -208,6 +214,7 @@ class Pen:
 
     def new_page(self) -> None:
         self.c.showPage()
+        self.c.scale(self.inv.jitter[2], self.inv.jitter[2])
 
     def save(self) -> None:
         self.c.save()

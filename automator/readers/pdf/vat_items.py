@@ -112,12 +112,13 @@ def read_page(page: int, lines: list[TextLine], hits: list[Hit], spec: TableSpec
             and h.x0 < first_x1]
     ends = [h.top for h in hits if h.page == page and h.key == "capital" and h.top > header.bottom]
     bottom = max([h.bottom for h in rows], default=min(ends, default=grid.below(header.bottom, left, right)))
-    body = [c for ln in lines if header.bottom < ln.top < bottom + 0.1 for c in ln.chars if not c.text.isspace()]
+    # A goods line may start right under the header (数电: 0.2 pt): what counts is its middle.
+    below = [ln for ln in lines if ln.number != header.number and header.bottom < (ln.top + ln.bottom) / 2
+             and ln.top < bottom + 0.1]
+    body = [c for ln in below for c in ln.chars if not c.text.isspace()]
     columns = columns_of(bands, spec, grid, header, left, right, body)
     items: list[Item] = []
-    for line in lines:
-        if line.top <= header.bottom or line.top >= bottom + 0.1:
-            continue
+    for line in below:
         if any(overlaps(c, h.top, h.bottom) for h in rows for c in line.chars[:1]):
             continue  # a totals row
         _take(items, line, _cells(line, columns), columns)
