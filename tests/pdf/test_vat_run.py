@@ -110,3 +110,12 @@ def test_check_json_carries_the_fields(root: Path) -> None:
     assert code == 0, out
     assert out["client"] == "星河乳业" and out["fields"]["total"]["value"] == "-3470.35"
     assert Decimal(out["tables"]["lines"][0]["amount"]) == Decimal("-3369.27")
+
+
+def test_a_client_named_in_the_remark_wins(root: Path) -> None:
+    for layout in ("aisino", "digital"):
+        render_vat(Invoice([Line("*广告服务*投放", "", "项", "1", "100", "6%")], remark="客户：云图文化；项目：春季投放",
+                           number=f"{len(layout)}"), layout, root / "inbox" / f"{layout}.pdf")
+    results = run_json("run", root=root)[1]["results"]
+    assert [(r["status"], r["client"]) for r in results] == [("archived", "云图文化")] * 2
+    assert all(r["fields"]["client"]["cells"] for r in results)  # placed in the 备注 box

@@ -20,7 +20,7 @@ from automator.readers.pdf.lines import TextLine
 from automator.readers.pdf.source import Char, Rule
 
 _GAP = 6.0      # letter-spaced labels: at most this many font sizes between two of their glyphs
-_STACK = 2.6    # one-character-a-line labels: at most this many sizes from one glyph to the next
+_STACK = 4.0    # one-character-a-line labels: at most this many sizes from one glyph to the next (航信 备/注)
 _COLONS = {":", "："}
 
 
@@ -102,12 +102,15 @@ def _hit(key: str, chars: list[Char], page: int, line: int, vertical: bool = Fal
 def find_stacks(chars: list[Char], labels: dict[str, str], page: int, line_of: dict[Char, int]) -> list[Hit]:
     """Labels printed one glyph a line (购/买/方, 销/售/方/信/息, 密/码/区, 备/注): glyphs in
     one column, each right under the one before."""
-    singles = [c for c in chars if len(fold(c.text)) == 1]
-    by_column: dict[int, list[Char]] = {}
-    for c in singles:
-        by_column.setdefault(round((c.x0 + c.x1) / 2 / 3), []).append(c)
+    singles = sorted((c for c in chars if len(fold(c.text)) == 1), key=lambda c: c.x0 + c.x1)
+    columns: list[list[Char]] = []
+    for c in singles:  # glyphs whose centres lie within a point and a half: one column
+        if columns and (c.x0 + c.x1) / 2 - (columns[-1][-1].x0 + columns[-1][-1].x1) / 2 <= 1.5:
+            columns[-1].append(c)
+        else:
+            columns.append([c])
     out: list[Hit] = []
-    for column in by_column.values():
+    for column in columns:
         column.sort(key=lambda c: c.top)
         run: list[Char] = []
         for c in column:

@@ -17,6 +17,7 @@ agency itself; the client is where the AE files it (`automator.readers.client`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from automator.readers.pdf.vat_labels import OWNED_FOLDED, ROW_LABELS, STACK_LAB
 from automator.rules.model import Rule
 
 TABLE = "lines"
+_CLIENT_NOTE = re.compile(r"客户(?:名称)?\s*[:：]\s*([^\s;；,，]+)")
 _PARTY_KEYS = ("name", "tax_id", "address", "bank")
 _FIELD_OF = {("seller", "name"): "vendor", ("buyer", "name"): "buyer", ("seller", "tax_id"): "vendor_tax_id",
              ("buyer", "tax_id"): "buyer_tax_id"}
@@ -44,6 +46,7 @@ class VatPage:
     grid: Grid
     hits: list[Hit]
     free: list[Char]                                   # glyphs that are no label
+    chars: list[Char] = field(default_factory=list)    # every glyph
     line_of: dict[Char, int] = field(default_factory=dict)
 
 
@@ -62,7 +65,7 @@ def vat_page(page: PageData, lines: list[TextLine]) -> VatPage:
     taken |= {c for h in stacks for c in h.chars}
     free = [c for c in page.chars if c not in taken and not c.text.isspace()]
     return VatPage(page.number, page.width, page.height, lines, Grid(page.rules, page.width, page.height),
-                   hits, free, line_of)
+                   hits, free, [c for c in page.chars if not c.text.isspace()], line_of)
 
 
 # ---------------------------------------------------------------- a label's value
@@ -174,12 +177,16 @@ def remark(page: VatPage) -> Found | None:
     hit = next((h for h in page.hits if h.key == "remark"), None)
     if hit is None:
         return None
-    top = page.grid.above(hit.cy, hit.x1, hit.x1 + 2)
-    bottom = page.grid.below(hit.cy, hit.x1, hit.x1 + 2)
+    top = page.grid.above(hit.cy, hit.x1 + 6, hit.x1 + 8)
+    bottom = page.grid.below(hit.cy, hit.x1 + 6, hit.x1 + 8)
     top, bottom = max(top, hit.top - 2 * hit.size), min(bottom, hit.bottom + 2 * hit.size)
-    right = page.grid.right(hit.x1 + 1, hit.cy - 1, hit.cy + 1)
-    chars = [c for c in page.free if c.x0 >= hit.x1 - 0.5 and c.x1 <= right + 1 and c.top >= top - 0.5
-             and c.bottom <= bottom + 0.5]
+    left = hit.x1
+    right = page.grid.right(left, hit.cy - 1, hit.cy + 1)
+    if right - left < 3 * hit.size:  # the marker has a narrow cell of its own (航信, 数电): the box is next
+        left, right = right, page.grid.right(right + 0.5, hit.cy - 1, hit.cy + 1)
+    # Every glyph in the box: words such as 购方 or 名称 inside a remark are text there, not labels.
+    chars = [c for c in page.chars if c.x0 >= left - 0.5 and c.x1 <= right + 1 and c.top >= top - 0.5
+             and c.bottom <= bottom + 0.5 and c not in hit.chars]
     rows = band_lines(chars, hit.size)
     if not rows:
         return None
@@ -199,6 +206,9 @@ def read_vat(path: Path, rule: Rule, pages: list[VatPage], title: TextLine) -> D
     note = remark(first)
     if note is not None:
         found["remark"] = note
+        named = _CLIENT_NOTE.search(note.text)
+        if named:  # 备注：客户：星河乳业 — the document names its client
+            found["client"] = Found(named.group(1), note.ref, note.x0, note.top)
     for key, f in found.items():
         spec = rule.field(key)
         if spec is not None:

@@ -39,7 +39,6 @@ TOTALS = {
 }
 FOOTER = {
     "收款人": "stop", "复核": "stop", "复核人": "stop", "开票人": "stop", "销售方(章)": "stop", "销售方:(章)": "stop",
-    "订单号": "stop",
 }
 
 
