@@ -144,6 +144,12 @@ def test_names_wrap_over_three_lines_and_split_the_spec(check, layout: str) -> N
     assert [ln["spec"] for ln in got] == ["JTY-GD-G3X-2024B", "DZ-02"]
 
 
+def test_total_printed_without_its_label(check) -> None:  # type: ignore[no-untyped-def]
+    doc, findings = check(Invoice(plain().lines, small_label=False), "digital")
+    assert findings == [] and fields(doc)["total"] == "73140.32"
+    assert doc.fields["total"].ref == doc.fields["total_capital"].ref  # the 价税合计 line
+
+
 def test_subtotal_and_total_rows(check) -> None:  # type: ignore[no-untyped-def]
     """A 小计 row above the 合计 row: the lines are counted once, 合计 is the amount before tax."""
     doc, findings = check(Invoice(plain().lines, subtotal_row=True), "digital")

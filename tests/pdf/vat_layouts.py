@@ -281,7 +281,8 @@ def digital(inv: Invoice, path: Path) -> None:
     pen.text(48.0, 280.0, "价税合计（大写）", 9, label=True, color=LABEL)
     pen.crossed(167.2, 277.9, 4.1)
     pen.text(178.4, 278.1, f["capital"], 9)
-    pen.text(406.8, 280.0, "（小写）", 9, label=True, color=LABEL)
+    if inv.small_label:
+        pen.text(406.8, 280.0, "（小写）", 9, label=True, color=LABEL)
     pen.text(447.4, 276.8, f["total"], 9)
     pen.stack(17.1, 309.8, "备注", 17.0, color=LABEL)
     pen.text(31.5, 296.3, inv.remark or "购方开户银行:招商银行上海分行;    银行账号:121900000010101;", 9)

@@ -94,6 +94,7 @@ class Invoice:
     subtotal_row: bool = False     # a 小计 row before the 合计 row
     list_page: bool = False        # lines on a 销货清单 second page (航信)
     plant: dict[str, str] = field(default_factory=dict)
+    small_label: bool = True       # print （小写） before the total (some issuers print the figure alone)
     # Another issuer's geometry: values moved (dx, dy) off their labels, the page scaled.
     jitter: tuple[float, float, float] = (0.0, 0.0, 1.0)
 

@@ -31,6 +31,7 @@ from automator.readers.pdf.vat_labels import OWNED_FOLDED, ROW_LABELS, STACK_LAB
 from automator.rules.model import Rule
 
 TABLE = "lines"
+_FIGURE_AT_END = re.compile(r"[¥￥´]?\s*-?\d[\d,]*\.\d{2}$")
 _CLIENT_NOTE = re.compile(r"客户(?:名称)?\s*[:：]\s*([^\s;；,，]+)")
 _PARTY_KEYS = ("name", "tax_id", "address", "bank")
 _FIELD_OF = {("seller", "name"): "vendor", ("buyer", "name"): "buyer", ("seller", "tax_id"): "vendor_tax_id",
@@ -163,13 +164,31 @@ def total_facts(page: VatPage) -> dict[str, Found]:
         if hit.key == "capital" and "total_capital" not in out:
             found = value_of(page, hit, below=False)
             if found is not None:
-                found.text = found.text.lstrip("⊗ⓧ⨂Ⓧ☒ ")
+                # the words only: no ⊗ before them, no figure after them (when no (小写) label parts them)
+                found.text = re.split(r"\s*[¥￥´\d]", found.text.lstrip("⊗ⓧ⨂Ⓧ☒ "), maxsplit=1)[0]
                 out["total_capital"] = found
         elif hit.key == "figure" and "total" not in out:
             found = value_of(page, hit, below=False)
             if found is not None:
                 out["total"] = found
+    capital = next((h for h in page.hits if h.key == "capital"), None)
+    if "total" not in out and capital is not None:
+        out.update(_unlabelled_total(page, capital))
     return out
+
+
+def _unlabelled_total(page: VatPage, hit: Hit) -> dict[str, Found]:
+    """No (小写) label: the figure at the end of the 价税合计 band is the total."""
+    band = [c for c in page.free if c.x0 > hit.x1 and overlaps(c, hit.top, hit.bottom)]
+    words = _split(band, [])[0]
+    text = join(words)
+    m = _FIGURE_AT_END.search(text)
+    if not m:
+        return {}
+    start = len(text[:m.start()].replace(" ", ""))
+    glyphs = sorted(words, key=lambda c: c.x0)[start:]
+    found = _found(page, glyphs)
+    return {"total": found} if found is not None else {}
 
 
 def remark(page: VatPage) -> Found | None:
