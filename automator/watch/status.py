@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from automator.inbox import waiting
+from automator.inbox import scan
 from automator.claim import ORIGIN, OWNER, pid_alive
 from automator.settings import Settings
 from automator.watch import heartbeat
@@ -43,6 +43,7 @@ class Status:
     processing: list[dict[str, Any]] = field(default_factory=list)
     recent: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    unreadable: list[dict[str, str]] = field(default_factory=list)  # inbox folders that could not be read
 
     @property
     def running(self) -> bool:
@@ -50,7 +51,8 @@ class Status:
 
     def to_json(self) -> dict[str, Any]:
         return {"running": self.running, "watchers": self.watchers, "inbox_problem": self.inbox_problem,
-                "waiting": self.waiting, "processing": self.processing, "recent": self.recent,
+                "waiting": self.waiting, "unreadable": self.unreadable, "processing": self.processing,
+                "recent": self.recent,
                 **{section.key: section.data for section in self.sections}}
 
 
@@ -69,7 +71,9 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
                                 "config_held": data.get("config_held", 0),
                                 "counts": data.get("counts", {}), "in_hand": data.get("in_hand", [])})
     status.inbox_problem = inbox_problem(settings.inbox)
-    for path in waiting(settings):
+    found = scan(settings.inbox)
+    status.unreadable = [{"folder": folder, "why": why} for folder, why in found.unreadable]
+    for path in found.files:
         rel = settings.rel(path)
         reason = OPEN_IN_OFFICE if open_in_office(path) else reasons.get(rel, "等待处理")
         status.waiting.append({"file": rel, "why": reason})
@@ -151,6 +155,7 @@ def lines(status: Status, settings: Settings) -> list[str]:
     if status.inbox_problem:
         out.append(f"⚠ 收件箱 {settings.inbox} 无法访问：{status.inbox_problem}")
     out.append(f"收件箱等待处理：{len(status.waiting)} 个")
+    out += [f"  ⚠ 无法读取 {u['folder']}：{u['why']}（其中的文件不会被处理）" for u in status.unreadable]
     out += [f"  {w['file']}（{w['why']}）" for w in status.waiting[:20]]
     if len(status.waiting) > 20:
         out.append(f"  ……另有 {len(status.waiting) - 20} 个")
