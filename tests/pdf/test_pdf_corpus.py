@@ -141,3 +141,24 @@ def test_real_invoice_lines_wrap_and_keep_13_decimals(outcomes: dict[str, dict])
                                           "*公共安全设备*JTW-ZCD-G3N点型感温火灾探测器", "*公共安全设备*DZ-02通用底座"]
     assert [x["spec"] for x in lines] == ["10106650", "10104658", "30208316"]
     assert lines[0]["unit_price"] == "33.3495145631068" and lines[0]["qty"] == "200"
+
+
+def test_real_vat_invoices_dropped_in_a_client_folder_are_archived(root: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from conftest import run_json
+
+    if not all((CORPUS / name).exists() for name in REAL_VAT):
+        pytest.skip("corpus not found")
+    folder = root / "inbox" / "客户A"
+    folder.mkdir()
+    for name in REAL_VAT:
+        shutil.copy2(CORPUS / name, folder / name)
+    code, out = run_json("run", root=root)
+    for r in out["results"]:
+        want = REAL_VAT[Path(r["input"]).name]
+        assert (r["status"], r["client"]) == ("archived", "客户A"), r
+        assert [f for f in r["findings"] if f["severity"] == "error"] == []
+        assert {k: r["fields"][k]["value"] for k in want} == want
+        assert r["outputs"][0].startswith("outbox/客户A/")
+    assert code == 0 and len(out["results"]) == 3
