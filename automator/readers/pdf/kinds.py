@@ -35,7 +35,9 @@ def not_vat(path: Path, lines: list[TextLine], rules: list[Rule]) -> None:
     if word is None:
         return
     names = "、".join(r.zh for r in rules)
-    shown = "".join(c.text for c in title.chars if c.size >= 0.8 * title.size).strip()
+    # The part of the title line that names it (a 仅供预览 box may share the line).
+    part = next((seg for seg in title.segments if norm(word) in norm("".join(t.text for t in seg))), title.tokens)
+    shown = "".join(c.text for t in part for c in t.chars if c.size >= 0.8 * title.size).strip()
     raise InputError(
         f"{path.name}：这是「{shown}」（{word}），不是增值税发票（普票/专票/数电发票），也不是报价单，"
         f"无法按发票核对金额和税额（第 {title.page} 页第 {title.number} 行）",
