@@ -36,7 +36,8 @@ class _Strict(BaseModel):
 
 class Agency(_Strict):
     names: tuple[str, ...] = ()
-    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts)."""
+    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts).
+    Default: the letterhead's `name` and `name_en` (rules/_common.yaml `agency:`)."""
 
 
 class Mail(_Strict):
