@@ -50,10 +50,11 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
             bar.update(1)
             if not as_json and not show_bar:
                 click.echo("\n".join(human_lines(result)))
+    chore_lines: list[str] = []
     if not dry_run:
         from automator.chores import run_all
 
-        run_all(ctx)  # what waits beside the documents (queued deliveries…), once
+        chore_lines = run_all(ctx)  # what waits beside the documents (PDFs, mail, webhooks), once
     if timings is not None:
         timings.write_text("".join(json.dumps({"input": r.input, "status": str(r.status), "seconds": r.seconds},
                                               ensure_ascii=False) + "\n" for r in results), "utf-8")
@@ -63,6 +64,8 @@ def run(paths: tuple[Path, ...], root: Path | None, as_json: bool, dry_run: bool
         if show_bar:
             for result in results:
                 click.echo("\n".join(human_lines(result)))
+        for line in chore_lines:
+            click.echo(safe(line))
         click.echo(tally(results) if results else f"inbox 中没有等待处理的文件（{settings.rel(settings.inbox)}/）。")
         if dry_run:
             click.echo("【演练模式】以上均未实际写入。")
