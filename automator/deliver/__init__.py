@@ -8,7 +8,7 @@ people it concerns, a webhook — queued in the ledger and sent exactly once.
                                     retries with back-off; the watcher runs it every few seconds,
                                     `automator run` once at its end
 
-Modules: office (finding LibreOffice), unohelper (the script LibreOffice's Python runs),
+Modules: office (finding LibreOffice), uno/helper (the script LibreOffice's Python runs),
 convert (the warm converter), pdfcheck, contacts, recipients, message, smtp, webhook,
 queue (the ledger table), status (the `automator status` section and doctor lines).
 """

@@ -3,7 +3,7 @@
     conv = converter(settings)          # None when LibreOffice is not installed
     pages = conv.convert(docx, pdf)     # LibreOffice's page count of the docx (None if unknown)
 
-`Warm` drives one long-lived soffice through `unohelper.py` (run by LibreOffice's Python):
+`Warm` drives one long-lived soffice through `uno/helper.py` (run by LibreOffice's Python):
 a cold soffice costs 1.5–2 s per file, a warm one about 0.1 s (bench/pdf.py measures both).
 Where no Python has `uno`, `Cold` runs `soffice --convert-to` per file — slow, but the PDF
 still comes. One converter per process, closed at exit; the helper also ends by itself when
@@ -23,17 +23,17 @@ import threading
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from automator.deliver.fontmap import seed_profile
+from automator.deliver.uno.fontmap import seed_profile
 from automator.deliver.office import _clean_env, find_soffice, uno_python
 
 if TYPE_CHECKING:
     from automator.settings import Settings
 
-HELPER = Path(__file__).with_name("unohelper.py")
+HELPER = Path(__file__).with_name("uno") / "helper.py"
 IDLE = 300.0      # a helper with nothing to do for this long exits (and frees soffice's memory)
 START = 90.0      # seconds for soffice to come up
 TIMEOUT = 180.0   # seconds for one document
-# PDF/A-2b: every font embedded (the same options unohelper.PDF_OPTIONS gives the warm path).
+# PDF/A-2b: every font embedded (the same options uno/helper.PDF_OPTIONS gives the warm path).
 COLD_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},' \
               '"EmbedStandardFonts":{"type":"boolean","value":"true"}}'
 
@@ -50,13 +50,16 @@ class Warm:
         self.proc: subprocess.Popen[str] | None = None
         self.replies: queue.Queue[str | None] = queue.Queue()
         self.profile: Path | None = None
+        self.errors: IO[bytes] = tempfile.TemporaryFile()
 
     def _start(self) -> None:
         self.profile = Path(tempfile.mkdtemp(prefix="automator-lo-"))
         self.replies = queue.Queue()
+        self.errors.close()
+        self.errors = tempfile.TemporaryFile()  # the helper's stderr: its last words, if it dies
         self.proc = subprocess.Popen(
             [str(self.python), str(HELPER), str(self.soffice), str(self.profile), str(self.idle)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_clean_env(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors, env=_clean_env(),
             text=True, encoding="utf-8", bufsize=1)
         assert self.proc.stdout is not None
         threading.Thread(target=_pump, args=(self.proc.stdout, self.replies), daemon=True,
@@ -73,10 +76,20 @@ class Warm:
             self.close()
             raise ConvertError(f"LibreOffice {timeout:.0f} 秒内没有完成，已重启它") from None
         if line is None:
+            last = self._last_words()
             self.close()
-            raise ConvertError("LibreOffice 进程意外退出")
+            raise ConvertError("LibreOffice 进程意外退出" + (f"：{last}" if last else ""))
         data: dict[str, object] = json.loads(line)
         return data
+
+    def _last_words(self) -> str:
+        try:
+            self.errors.seek(0)
+            text = self.errors.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        lines = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
+        return " / ".join(lines[-2:])[-300:]
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -115,6 +128,7 @@ class Warm:
         if self.profile is not None:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
+        self.errors.close()
 
 
 class Cold:

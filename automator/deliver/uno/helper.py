@@ -1,6 +1,6 @@
 """The warm converter's far end: run by a Python that has LibreOffice's `uno` module.
 
-    python unohelper.py SOFFICE PROFILE_DIR IDLE_SECONDS
+    python helper.py SOFFICE PROFILE_DIR IDLE_SECONDS
 
 It starts one soffice with its own fresh profile, listening on a private named pipe (no
 TCP port: nobody else on the machine can drive it), and answers one JSON line per request
