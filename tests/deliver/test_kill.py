@@ -25,16 +25,19 @@ def _automator(root: Path, *args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _stray_soffice() -> list[psutil.Process]:
-    """LibreOffice processes of ours that no live process of this test session owns."""
-    me = os.getpid()
+def _helpers(pid: int) -> list[int]:
+    """The UNO helpers a process started (their pid names soffice's pipe: automator-<pid>-…)."""
+    return [c.pid for c in psutil.Process(pid).children() if "helper.py" in " ".join(c.cmdline())]
+
+
+def _soffice_of(helpers: list[int]) -> list[psutil.Process]:
+    """LibreOffice processes still running for those helpers."""
     out = []
     for proc in psutil.process_iter(["name", "cmdline"]):
         try:
             cmd = " ".join(proc.info["cmdline"] or [])
-            if "soffice" in (proc.info["name"] or "") and "automator-lo-" in cmd:
-                if me not in {p.pid for p in proc.parents()}:
-                    out.append(proc)
+            if "soffice" in (proc.info["name"] or "") and any(f"name=automator-{h}-" in cmd for h in helpers):
+                out.append(proc)
         except psutil.Error:
             continue
     return out
@@ -51,6 +54,8 @@ def test_killed_between_archive_and_send_sends_once_after_restart(root: Path, ma
     try:
         assert held.reached.wait(120), run.communicate(timeout=5)
         # The document is committed and its PDF made; the mail is on the wire, not yet accepted.
+        helpers = _helpers(run.pid)
+        assert helpers and _soffice_of(helpers)
         os.kill(run.pid, signal.SIGKILL)
         run.wait(timeout=30)
     finally:
@@ -61,9 +66,9 @@ def test_killed_between_archive_and_send_sends_once_after_restart(root: Path, ma
     (mail,) = [d for d in deliveries(root) if d["kind"] == "mail"]
     assert mail["state"] == "sending" and mail["owner"].endswith(f":{run.pid}")
     deadline = time.monotonic() + 30
-    while _stray_soffice() and time.monotonic() < deadline:
+    while _soffice_of(helpers) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _stray_soffice() == []  # the helper saw its parent go and took soffice with it
+    assert _soffice_of(helpers) == []  # the helper saw its parent go and took soffice with it
 
     back = Smtp(port)
     try:
@@ -77,3 +82,30 @@ def test_killed_between_archive_and_send_sends_once_after_restart(root: Path, ma
     finally:
         back.stop()
     assert [d["state"] for d in deliveries(root)] == ["sent", "sent"]
+
+
+def test_the_running_watcher_sends_what_was_queued_and_what_arrives(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    """SMTP down while a document is archived; the watcher, started later, sends it once the
+    server is back (back-off), and mails a new drop too — each once."""
+    port = free_port()
+    configure(root, port=port)
+    write_contacts(root)
+    make_workbook(root / "inbox", "agenda")
+    first = _automator(root, "run")
+    assert first.wait(timeout=180) == 0
+    watcher = _automator(root, "watch", "--settle", "0.2", "-j", "1")
+    server = Smtp(port)
+    try:
+        # the queued row waits out its first back-off (30 s) in the watcher; a new drop goes at once
+        make_workbook(root / "inbox", "contact_report")
+        deadline = time.monotonic() + 90
+        while len(server.received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        subjects = sorted(r.message["Subject"][:6] for r in server.received)
+        assert subjects == ["会议议程｜星", "客户会议报告"], subjects
+        time.sleep(12)  # a few more chore rounds
+        assert len(server.received) == 2
+    finally:
+        watcher.send_signal(signal.SIGTERM)
+        watcher.communicate(timeout=60)
+        server.stop()

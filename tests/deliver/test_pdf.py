@@ -86,8 +86,8 @@ def test_readme_command_works_without_libreoffice(tmp_path: Path) -> None:
     assert not list((root / "outbox").rglob("*.pdf"))
     doctor = subprocess.run([*automator, "doctor", "--root", str(root)], env=env, text=True, capture_output=True)
     assert "未找到 LibreOffice" in doctor.stdout and "fonts-noto-cjk" in doctor.stdout
-    code, status = 0, subprocess.run([*automator, "status", "--json", "--root", str(root)], env=env, text=True,
-                                     capture_output=True)
+    status = subprocess.run([*automator, "status", "--json", "--root", str(root)], env=env, text=True,
+                            capture_output=True)
     assert status.stdout.count('"kind": "pdf"') == len(examples)  # waiting, shown: they come once it is installed
     # Installed later: the next run makes the PDFs that waited.
     done = subprocess.run([*automator, "deliver", "--root", str(root)], text=True, capture_output=True,

@@ -60,8 +60,11 @@ def start(soffice: str, profile: Path) -> tuple[subprocess.Popen[bytes], object]
     cmd = [soffice, "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
            "--nofirststartwizard", f"-env:UserInstallation={uno.systemPathToFileUrl(str(profile))}",
            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+    # Its own process group: soffice is a launcher (oosplash) and soffice.bin under it, and
+    # `stop` must be able to end both.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                            start_new_session=os.name == "posix")
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + START_TIMEOUT
@@ -130,16 +133,28 @@ def main() -> int:
             out.write(json.dumps(reply, ensure_ascii=False) + "\n")
             out.flush()
     finally:
-        try:
-            desktop.terminate()  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001,S110 - soffice may be gone already; it is killed below if not
-            pass
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, desktop)
         shutil.rmtree(profile, ignore_errors=True)  # a fresh profile per helper: nothing to keep
     return 0
+
+
+def stop(proc: subprocess.Popen[bytes], desktop: object) -> None:
+    """Ask LibreOffice to quit; whatever is left of its process group after 10 s is killed."""
+    try:
+        desktop.terminate()  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001,S110 - soffice may be gone already; it is killed below if not
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    if os.name == "posix":
+        import signal
+
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice.bin, should it outlive its launcher
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 if __name__ == "__main__":
