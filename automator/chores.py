@@ -27,11 +27,18 @@ log = logging.getLogger(__name__)
 class Chore:
     name: str
     every: float   # seconds between runs in the watcher
-    target: str    # "module:function", function(ctx, *, eager=False) -> list[str] | None
+    target: str    # "module:function", function(ctx) -> list[str] | None (lines for the console)
+    eager: bool = False  # the function takes `eager`: True under `automator run` (try what waits now)
 
 
 CHORES: tuple[Chore, ...] = (
-    Chore("deliveries", every=10, target="automator.deliver.send:send_due"),  # PDFs, mail, webhooks
+    # Brand files and invoice registers of clients with new documents: a burst within the period costs
+    # one rebuild (about a second for a client with 2,000 documents; bench/brandfile.py).
+    Chore("indexes", every=30, target="automator.followup.index:refresh"),
+    # The daily digest at `digest_at` (checks the clock; writes at most once a day).
+    Chore("digest", every=60, target="automator.followup.digest:daily"),
+    # PDFs, mail and webhooks that wait in the ledger (automator/deliver/send.py); `eager` under `run`.
+    Chore("deliveries", every=10, target="automator.deliver.send:send_due", eager=True),
 )
 
 
@@ -42,7 +49,8 @@ def by_name(name: str) -> Chore:
 def run_chore(ctx: Context, chore: Chore, *, eager: bool = False) -> Any:
     module, _, function = chore.target.partition(":")
     try:
-        return getattr(import_module(module), function)(ctx, eager=eager)
+        target = getattr(import_module(module), function)
+        return target(ctx, eager=eager) if chore.eager else target(ctx)
     except Exception:  # noqa: BLE001 - a chore never stops the service; it is tried again next time
         log.exception("chore %s failed; it is tried again later", chore.name)
         return None
@@ -52,5 +60,7 @@ def run_all(ctx: Context) -> list[str]:
     """Every chore once, now (what `automator run` does at its end); their console lines."""
     lines: list[str] = []
     for chore in CHORES:
-        lines += run_chore(ctx, chore, eager=True) or []
+        done = run_chore(ctx, chore, eager=True)
+        if chore.eager and isinstance(done, list):  # the others return what they made, not lines
+            lines += [str(line) for line in done]
     return lines

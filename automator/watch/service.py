@@ -42,6 +42,7 @@ from automator.inbox import files_under, waiting
 from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
+from automator.watch.config_watch import HOLD, ConfigWatch
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
 from automator.present import console_line, log_line
 from automator.watch.tell import Relay
@@ -89,6 +90,7 @@ class Watcher:
         self.pool: ProcessPoolExecutor | None = None
         self.last_event = 0.0
         self.chore_due: dict[str, float] = {}
+        self.config = ConfigWatch(settings)
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -196,10 +198,10 @@ class Watcher:
     def _handle(self, item: tuple[str, Any]) -> None:
         kind, value = item
         now = time.monotonic()
-        if kind == "file":
+        if kind in ("file", "closed"):
             self.last_event = now
             if value not in self.queued:
-                self.tracker.note(value, now)
+                self.tracker.note(value, now, closed=kind == "closed")
         elif kind == "dir":
             self.last_event = now
             for path in files_under(value):  # a folder moved in brings files without events
@@ -278,11 +280,20 @@ class Watcher:
         if outcome.error is not None:
             self._back_off(path, f"无法取走文件：{outcome.error}", first=2.0)
         elif outcome.result is not None:
-            if outcome.result.status == "retry":
+            if outcome.result.status == "retry" and outcome.result.reason_code == "config":
+                self._hold_for_config(path, outcome.result.reason or "")
+            elif outcome.result.status == "retry":
                 self._back_off(path, outcome.result.reason or "", first=RETRY_FIRST)
             else:
                 self.attempts.pop(path, None)
             self._report(outcome.result)
+
+    def _hold_for_config(self, path: Path, reason: str) -> None:
+        """Put back because a rule or template is broken: wait until it is mended, not on a timer."""
+        self.config.report(reason)
+        self.config.held.add(path)
+        now = time.monotonic()
+        self.tracker.hold(path, now + HOLD, now)
 
     def _back_off(self, path: Path, reason: str, *, first: float) -> None:
         tries = self.attempts.get(path, 0) + 1
@@ -318,6 +329,10 @@ class Watcher:
     # -- health and rescans --------------------------------------------------------------
 
     def _health(self, now: float, *, starting: bool = False) -> None:
+        if self.config.changed():
+            for path in self.config.held:
+                self.tracker.hold(path, now, now)  # mended: take them now
+            self.config.held.clear()
         problem = observe.inbox_problem(self.settings.inbox)
         if problem is not None:
             if self.inbox_down is None:
@@ -389,6 +404,7 @@ class Watcher:
             "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
             "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
             "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
+            "config_problem": self.config.problem, "config_held": len(self.config.held),
             "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},

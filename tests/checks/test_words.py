@@ -43,4 +43,4 @@ def test_another_list(rules, make_doc, ruleset):
 
 def test_unknown_list(rules, compile_error):
     assert compile_error(rules["agenda"], {**SPEC, "list": "secret"}) == [
-        (("checks", 0, "list"), "no word list 'secret' in rules/words.yaml (lists: sensitive)")]
+        (("checks", 0, "list"), "no word list 'secret' in rules/words.yaml (lists: done, sensitive)")]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from automator.limits import MAX_PAGES
 from automator.errors import InputError
 from automator.document import CellRef, Document, Row, Table
 from automator.readers.pdf import fields as F
@@ -27,7 +28,6 @@ from automator.readers.pdf.table import TableState, scan_page
 from automator.rules.loader import RuleSet
 from automator.rules.model import Rule
 
-MAX_PAGES = 60
 TITLE_PAGES = 2  # the title is on the first page (the second, behind a cover sheet); no need to read 60
 TABLE = "lines"
 

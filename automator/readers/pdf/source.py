@@ -88,6 +88,11 @@ def guard(path: Path) -> Iterator[None]:
     except InputError:
         raise
     except _BROKEN as exc:
+        from automator.readers.pdf.budget import Exceeded
+
+        inner = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc.__context__
+        if isinstance(inner, Exceeded):  # pdfplumber wrapped the budget's stop: let `bounded` name it
+            raise inner from exc
         reason, code = _reason(exc)
         raise InputError(f"{path.name}：{reason}", code=code) from exc
 

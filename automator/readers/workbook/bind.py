@@ -11,6 +11,7 @@ import re
 
 from openpyxl.utils import get_column_letter
 
+from automator.limits import MAX_ROWS
 from automator.errors import InputError
 from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.model import FieldSpec, Rule, TableSpec, norm_label
@@ -19,7 +20,6 @@ from automator.readers.workbook.read import RawCell, RawSheet, RawWorkbook
 from automator.values import parse_value
 
 TOTAL_WORDS = {norm_label(x) for x in ("合计", "总计", "小计", "Total", "Totals", "Sum", "合計", "总额")}
-MAX_ROWS = 2000  # a table longer than this is not a document someone typed
 _EXTERNAL = re.compile(r"\[(?:\d+|[^\]]+\.xl\w*)\]", re.I)  # [1]Sheet1!A1, '[预算.xlsx]Sheet1'!B2
 
 

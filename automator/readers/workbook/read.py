@@ -28,6 +28,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from automator.limits import MAX_EVALUATED
 from automator.errors import InputError
 from automator.document import CellRef
 from automator.readers.workbook.survey import MAX_CELLS, survey
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 # Formulas without a cached result are computed; a script-written document has dozens. 5,000 of
 # =SUM(big range)+IF(…) took 82 s and 560 MB, so past this many they are only marked.
-MAX_EVALUATED = 500
 _WHOLE = 2 ** 53  # floats below this that are whole are exact ints
 
 
@@ -81,7 +81,12 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def _unescape(text: str) -> str:
     """OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
     `_x005F_` for a literal `_`). calamine decodes them; openpyxl leaves them as text."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), text)
+
+
+def _char(code: int) -> str:
+    # `_xD800_` would be half a surrogate pair: no text can hold it alone.
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 @contextlib.contextmanager
