@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def docx(root: Path, make_workbook) -> Path:  # type: ignore[no-untyped-def]
     """A real archived contact report (and its PDF, made by the run)."""
+    (root / "automator.yaml").write_text("pdf: {enabled: true}\n", "utf-8")
     make_workbook(root / "inbox", "contact_report")
     code, out = run_json("run", root=root)
     assert code == 0
