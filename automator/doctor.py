@@ -87,7 +87,7 @@ def _deliver(settings: Settings) -> list[Check]:
     from automator.deliver.status import checks
 
     try:
-        return checks(settings)
+        return [Check(c.ok, c.message, c.hint) for c in checks(settings)]
     except AutomatorError as exc:  # automator.yaml itself is wrong
         return [Check(False, exc.message, exc.hint or "")]
 

@@ -1,19 +1,19 @@
 """What `automator status` and `automator doctor` say about deliveries.
 
     section(settings)   the 投递 section of `automator status`: waiting and failed deliveries
-    checks(settings)    doctor lines: LibreOffice, Chinese fonts, mail settings, contacts
+    checks(settings)    doctor lines (ok, message, hint): LibreOffice, Chinese fonts, mail, contacts
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from automator.deliver.queue import KIND_ZH, STATE_ZH, Delivery
 
 if TYPE_CHECKING:
-    from automator.doctor import Check
     from automator.settings import Settings
     from automator.watch.status import Section
 
@@ -59,8 +59,14 @@ def section(settings: Settings) -> Section | None:
     return Section("deliveries", rows, lines)
 
 
+@dataclass
+class Check:
+    ok: bool
+    message: str
+    hint: str = ""
+
+
 def checks(settings: Settings) -> list[Check]:
-    from automator.doctor import Check
     from automator.deliver.office import INSTALL, UNO_INSTALL, cjk_fonts, find_soffice, uno_python
 
     config = settings.config
@@ -86,7 +92,6 @@ def checks(settings: Settings) -> list[Check]:
 
 
 def _contacts(settings: Settings) -> Check:
-    from automator.doctor import Check
     from automator.deliver.contacts import FILE, read_contacts
     from automator.errors import ConfigError
 
