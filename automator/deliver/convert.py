@@ -50,6 +50,7 @@ class Warm:
         self.proc: subprocess.Popen[str] | None = None
         self.replies: queue.Queue[str | None] = queue.Queue()
         self.profile: Path | None = None
+        self.group: int | None = None  # soffice's process group (POSIX), ended with a helper we kill
         self.errors: IO[bytes] = tempfile.TemporaryFile()
 
     def _start(self) -> None:
@@ -65,6 +66,8 @@ class Warm:
         threading.Thread(target=_pump, args=(self.proc.stdout, self.replies), daemon=True,
                          name="unohelper-replies").start()
         reply = self._reply(START)
+        group = reply.get("group")
+        self.group = group if isinstance(group, int) else None
         if not reply.get("ready"):
             self.close()
             raise ConvertError(f"LibreOffice 无法启动：{reply.get('error', '未知原因')}")
@@ -90,6 +93,17 @@ class Warm:
             return ""
         lines = [line for line in text.splitlines() if line.strip() and "javaldx" not in line]
         return " / ".join(lines[-2:])[-300:]
+
+    def kill_group(self) -> None:
+        """End soffice itself (a helper killed cannot take it along: its launcher is in between)."""
+        if self.group is not None and os.name == "posix":
+            import signal
+
+            try:
+                os.killpg(self.group, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.group = None
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -123,6 +137,7 @@ class Warm:
                     proc.stdin.close()  # the helper's signal to stop soffice and leave
                 proc.wait(timeout=20)
             except (OSError, subprocess.TimeoutExpired):
+                self.kill_group()
                 proc.kill()
                 proc.wait()
         if self.profile is not None:

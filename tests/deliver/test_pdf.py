@@ -47,6 +47,7 @@ def test_warm_converter_counts_pages_as_libreoffice_lays_them_out(docx: Path, tm
     assert verify_pdf(tmp_path / "a.pdf", pages=3) == ["PDF 有 2 页，LibreOffice 排版的文档有 3 页"]
     # a helper that died is replaced at the next document
     assert conv.proc is not None
+    conv.kill_group()  # LibreOffice crashes, its helper with it
     conv.proc.kill()
     conv.proc.wait()
     assert conv.convert(docx, tmp_path / "b.pdf") == 2

@@ -113,7 +113,8 @@ def main() -> int:
         out.write(json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}) + "\n")
         out.flush()
         return 1
-    out.write(json.dumps({"ok": True, "ready": True}) + "\n")
+    # The group lets our side end soffice too, should it ever have to kill this helper.
+    out.write(json.dumps({"ok": True, "ready": True, "group": proc.pid if os.name == "posix" else None}) + "\n")
     out.flush()
     lines: queue.Queue[str | None] = queue.Queue()
     threading.Thread(target=_reader, args=(lines,), daemon=True).start()
