@@ -67,6 +67,9 @@ class Notify(_Strict):
 
 class Pdf(_Strict):
     enabled: bool = True
+    """A PDF beside every archived Word document (needs LibreOffice; without it the .docx alone)."""
+    soffice: str | None = None
+    """LibreOffice's soffice program, where it is not on PATH or in the usual install folder."""
 
 
 class WebUser(_Strict):

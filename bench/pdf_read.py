@@ -1,6 +1,6 @@
 """PDF throughput: the invoice reader against bare pdfplumber, on the same files, in the same run.
 
-    python bench/pdf.py [--rounds 15] [--json]
+    python bench/pdf_read.py [--rounds 15] [--json]
 
 - floor: `pdfplumber.open(path).pages[0].extract_words()` — the least a script does to get the
   words of an invoice (no positions kept, nothing paired, nothing checked);
