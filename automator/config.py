@@ -36,7 +36,8 @@ class _Strict(BaseModel):
 
 class Agency(_Strict):
     names: tuple[str, ...] = ()
-    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts)."""
+    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts).
+    Default: the letterhead's `name` and `name_en` (rules/_common.yaml `agency:`)."""
 
 
 class Mail(_Strict):
@@ -66,6 +67,9 @@ class Notify(_Strict):
 
 class Pdf(_Strict):
     enabled: bool = True
+    """A PDF beside every archived Word document (needs LibreOffice; without it the .docx alone)."""
+    soffice: str | None = None
+    """LibreOffice's soffice program, where it is not on PATH or in the usual install folder."""
 
 
 class WebUser(_Strict):

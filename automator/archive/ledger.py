@@ -172,8 +172,8 @@ class Ledger:
                               "ORDER BY version DESC, id DESC LIMIT 1", (doc_key,))
         return found[0] if found else None
 
-    def record(self, *, in_transaction: bool = False, **values: Any) -> None:
-        """Insert one row; inside `transaction()` pass in_transaction=True."""
+    def record(self, *, in_transaction: bool = False, **values: Any) -> int:
+        """Insert one row and return its id; inside `transaction()` pass in_transaction=True."""
         values.setdefault("at", dt.datetime.now().isoformat(timespec="seconds"))
         for key in ("outputs", "findings", "explain", "figures", "changes"):
             if key in values and not isinstance(values[key], str):
@@ -181,10 +181,17 @@ class Ledger:
         values = {k: printable(v) if isinstance(v, str) else v for k, v in values.items()}
         sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
         if in_transaction:
-            self._retry(lambda: self.db.execute(sql, tuple(values.values())))
-        else:
-            with self.transaction() as db:
-                db.execute(sql, tuple(values.values()))
+            return int(self._retry(lambda: self.db.execute(sql, tuple(values.values())).lastrowid))
+        with self.transaction() as db:
+            return int(db.execute(sql, tuple(values.values())).lastrowid)
+
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of any SELECT (another part's table: the delivery queue), with the usual waiting."""
+        return list(self._retry(lambda: self.db.execute(sql, args).fetchall()))
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        """One change statement, inside `transaction()`; returns the number of rows it changed."""
+        return int(self._retry(lambda: self.db.execute(sql, args).rowcount))
 
     def count(self) -> int:
         return int(self._retry(lambda: self.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0]))

@@ -55,5 +55,30 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
             at TEXT NOT NULL
         )""",
     )),
+    (4, (  # deliveries: the PDF, mails and webhook of a committed document, sent exactly once
+        """CREATE TABLE IF NOT EXISTS deliveries (
+            id INTEGER PRIMARY KEY,
+            entry INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            dedupe TEXT NOT NULL UNIQUE,
+            message_id TEXT,
+            recipients TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            payload TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL,
+            needs INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try REAL NOT NULL DEFAULT 0,
+            owner TEXT,
+            lease REAL,
+            last_error TEXT,
+            output TEXT,
+            created TEXT NOT NULL,
+            done TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_try)",
+        "CREATE INDEX IF NOT EXISTS deliveries_entry ON deliveries(entry)",
+    )),
 ]
 VERSION = MIGRATIONS[-1][0]

@@ -99,7 +99,9 @@ def _run(ctx: Context, paths: list[Path], *, as_json: bool, jobs: int | None
         for result in results:
             click.echo("\n".join(human_lines(result)))
     if not dry_run:
-        run_all(ctx)  # what waits beside the documents (queued deliveries…), once
+        for line in run_all(ctx):  # what waits beside the documents (PDFs, mail, webhooks…), once
+            if not as_json:
+                click.echo(safe(line))
     return results, later
 
 

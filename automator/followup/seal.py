@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automator.readers.sniff import content_hash
 from automator.archive.place import free_stem, write_new
 from automator.followup.records import Client, Doc, folder_key, load_all, relative
 from automator.followup.sheets import Column, Link, Sheet, stage
@@ -32,14 +33,6 @@ if TYPE_CHECKING:
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 STEM = "归档清单-{month}"
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -100,7 +93,7 @@ def seal_client(ctx: Context, ledger: Ledger, client: Client, month: str) -> Sea
     folder = ctx.settings.outbox / client.folder / month[:4]
     stem, _ = free_stem(folder, STEM.format(month=month), (".sha256", ".xlsx"))
     base = ctx.settings.rel(folder)
-    rows = [(doc, out, (ctx.settings.root / out).stat().st_size, sha256_of(ctx.settings.root / out))
+    rows = [(doc, out, (ctx.settings.root / out).stat().st_size, content_hash(ctx.settings.root / out))
             for doc, out in found]
     manifest = "".join(f"{digest}  {relative(out, base)}\n" for _, out, _, digest in rows).encode("utf-8")
     tmp = _workbook(folder / f"{stem}.xlsx", client, month, rows, base)
@@ -158,7 +151,7 @@ def _check(root: Path, manifest: str, recorded: str | None) -> Verified:
         target = root / name
         if not target.is_file():
             result.missing.append(name)
-        elif sha256_of(target) != digest:
+        elif content_hash(target) != digest:
             result.changed.append(name)
     return result
 

@@ -25,7 +25,7 @@ from automator.outcome import STATUS_ZH
 
 # Extra sections other parts add to `automator status` (deliveries waiting, the queue…):
 # "module:function", function(settings) -> Section or None.
-SECTIONS: tuple[str, ...] = ()
+SECTIONS: tuple[str, ...] = ("automator.deliver.status:section",)
 
 
 @dataclass

@@ -99,10 +99,9 @@ def overview(settings: Settings, extra: tuple[Section, ...] = ()) -> tuple[dict[
 
 
 def table(data: Any) -> list[dict[str, Any]] | None:
-    """A section's data as table rows when it is a list of objects (or one key holding one), else None."""
-    if isinstance(data, dict) and len(data) == 1:
-        data = next(iter(data.values()))
-    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
+    """A section's data as table rows when it is a list of objects whose columns we can title in
+    Chinese (HEADERS: the due list); else None, and the page shows the section's own lines."""
+    if isinstance(data, list) and data and all(isinstance(row, dict) and set(row) <= set(HEADERS) for row in data):
         return data
     return None
 

@@ -20,7 +20,7 @@ from make_pdfs import invoice_spec, render  # noqa: E402
 
 
 def test_invoice_register_lists_each_invoice_once_with_its_figures(root: Path) -> None:
-    inbox = root / "inbox"
+    inbox = root / "inbox" / "星河乳业（上海）有限公司"  # an invoice's client is the folder it is dropped in
     render(invoice_spec(), inbox / "星辰发票.pdf")
     render(invoice_spec(vendor="远景灯光器材租赁有限公司", number="26312000000099990001", date="2026年12月08日"),
            inbox / "远景发票.pdf")
