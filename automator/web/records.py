@@ -21,7 +21,7 @@ from automator.watch.status import Section, gather
 REVIEW_LIMIT, SHOWN = 200, 50
 PERSON_FIELDS = ("ae", "author", "prepared_by", "chair")   # who wrote it: 客户执行, 撰写人, 制表人, 主持人
 # Slots on the overview for sections other issues add to `automator status` (their key, the heading).
-SLOTS = (("deliveries", "待发送的邮件"), ("due", "到期与逾期事项"))
+SLOTS = (("deliveries", "待投递（PDF、邮件、通知）"), ("due", "到期与逾期事项"))
 HEADERS = {"kind": "类型", "client": "客户", "what": "事项", "owner": "负责人", "due": "应完成", "days_late": "逾期天数",
            "source": "来源"}
 
