@@ -2,7 +2,8 @@
 
 It reads every kept ledger entry — about half a second with 10,000 documents — so a page never
 waits for it: the overview shows the last list, and a fresh one is made in a thread when the
-ledger has changed or five minutes have passed (a date passing makes new items late).
+ledger has changed or five minutes have passed (a date passing makes new items late), at most
+once a minute (a busy watcher changes the ledger every few seconds).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from automator.watch.status import Section
 
 log = logging.getLogger("automator.web")
 KIND_ZH = {"action": "行动事项", "report": "会议报告", "problem": "回访问题"}
-EVERY = 300.0
+EVERY, AT_MOST = 300.0, 60.0
 
 
 def compute(settings: Settings, now: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -48,6 +49,7 @@ class DueList:
         self.made_at: str | None = None
         self.key: tuple[int, int] | None = None
         self.thread: threading.Thread | None = None
+        self.started = 0.0
 
     def _key(self) -> tuple[int, int]:
         stamps = []
@@ -73,7 +75,9 @@ class DueList:
     def section(self) -> Section:
         key = self._key()
         with self.lock:
-            if key != self.key and self.thread is None:
+            due = self.items is None or time.monotonic() - self.started >= AT_MOST
+            if key != self.key and self.thread is None and due:
+                self.started = time.monotonic()
                 self.thread = threading.Thread(target=self._refresh, args=(key,), name="automator-due", daemon=True)
                 self.thread.start()
             items, made_at = self.items, self.made_at
