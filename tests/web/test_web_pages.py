@@ -241,3 +241,27 @@ def test_the_report_markdown_keeps_raw_html_and_script_links_as_text() -> None:
     html = str(report_html("| 客户 | <b>粗</b> |\n|---|---|\n| [点我](javascript:alert(1)) | <script>x</script> |\n"))
     assert "<table>" in html and "&lt;b&gt;粗&lt;/b&gt;" in html and "&lt;script&gt;" in html
     assert "javascript:" not in html.replace("[点我](javascript:alert(1))", "") and "<a " not in html
+
+
+def test_the_due_list_is_made_again_when_the_ledger_changes_at_most_once_a_minute(site: Path, tmp_path: Path) -> None:
+    import os
+    import time
+
+    from automator.settings import Settings
+    from automator.web.due import DueList
+
+    root = tmp_path / "root"
+    shutil.copytree(site, root)
+    due = DueList(Settings.from_root(root))
+    due.section()
+    assert due.thread is not None
+    due.thread.join(30)
+    assert due.items and due.thread is None and due.section().data == due.items
+    later = time.time() + 5
+    os.utime(root / "ledger.sqlite", (later, later))   # a document was filed
+    due.section()
+    assert due.thread is None                          # within the minute: the last list stands
+    due.started -= 61
+    due.section()
+    assert due.thread is not None                      # a minute on: made again
+    due.thread.join(30)
