@@ -80,5 +80,8 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
         "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_try)",
         "CREATE INDEX IF NOT EXISTS deliveries_entry ON deliveries(entry)",
     )),
+    (5, (  # the review queue and `history --status` read by status, newest first
+        "CREATE INDEX IF NOT EXISTS inputs_status ON inputs(status, id)",
+    )),
 ]
 VERSION = MIGRATIONS[-1][0]
