@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from automator.outcome import Result
-from automator.pipeline import Context, load_context, process_path
-from automator.recovery import MAX_ATTEMPTS, recover
+from automator.pipeline import Context, load_context, process_path, recover
+from automator.recovery import MAX_ATTEMPTS
 from automator.settings import Settings
 
 log = logging.getLogger(__name__)

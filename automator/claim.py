@@ -9,6 +9,7 @@ process killed half-way can be finished or undone by the next start.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -17,8 +18,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
+from automator import fsops
+from automator.inbox import stamp
 from automator.settings import Settings
 
+log = logging.getLogger(__name__)
 ORIGIN = "origin.txt"
 OWNER = "owner.json"
 PLACING = "placing.json"
@@ -32,15 +38,26 @@ class Claim:
     source: Path | None  # the inbox path to put the file back to on a retryable failure
     copied: bool = False  # True when the user's file stays where it was (run on a path outside inbox)
     attempts: int = 0     # how many processes died while holding this claim (a file that crashes its reader)
+    stamp: tuple[int, int] | None = None  # (size, mtime) of the file as it was claimed
+
+    def changed(self) -> bool:
+        """Was the file written to after it was claimed (its writer still had it open)?"""
+        return self.stamp is not None and stamp(self.file) not in (self.stamp, None)
 
     def release(self) -> None:
         """Give the file back (a retryable failure): move it to where it came from."""
-        if self.file.exists() and self.source is not None and not self.copied:
-            self.source.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.file, self.source)
-        self.finish()
+        if os.path.lexists(self.file) and self.source is not None and not self.copied:
+            fsops.makedirs(self.source.parent)
+            fsops.rename(self.file, self.source)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def finish(self) -> None:
+        """Done with the file: its claim folder goes — unless the file changed after it was claimed,
+        which means its writer was still writing: then it goes back to the inbox, never deleted."""
+        if self.changed() and self.source is not None and not self.copied:
+            log.warning("%s 在处理期间仍被写入，已放回收件箱，写完后会重新处理", self.origin)
+            self.release()
+            return
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def note_placing(self, outputs: list[Path]) -> None:
@@ -60,7 +77,7 @@ def _own(path: Path, attempts: int = 0) -> None:
 def _new_dir(settings: Settings) -> Path:
     # Made under a hidden name and renamed, so a recovering process never sees a claim
     # folder without its owner (and takes it for abandoned).
-    draft = settings.processing / f".new-{uuid.uuid4().hex}"
+    draft = settings.processing / f".new-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}"
     settings.processing.mkdir(parents=True, exist_ok=True)
     draft.mkdir()
     _own(draft)
@@ -69,16 +86,25 @@ def _new_dir(settings: Settings) -> Path:
     return path
 
 
+def entry_path(path: Path) -> Path:
+    """`path` made absolute with its folders resolved but not its last component: a link stays
+    the link (to be rejected), never becomes its target."""
+    try:
+        return path.parent.resolve() / path.name
+    except (OSError, RuntimeError):  # a folder chain too long or looping: use it as given
+        return Path(os.path.abspath(path))
+
+
 def claim(settings: Settings, path: Path) -> Claim | None:
     """Take `path` for processing. None if someone else took it first (or it vanished)."""
-    path = path.resolve()
+    path = entry_path(path)
     origin = settings.rel(path)
     in_inbox = path.is_relative_to(settings.inbox.resolve())
     folder = _new_dir(settings)
     target = folder / path.name
     try:
         if in_inbox:
-            os.rename(path, target)  # atomic: the claim
+            fsops.rename(path, target)  # atomic: the claim (a link is moved as the link itself)
         else:
             shutil.copyfile(path, target)  # a file named on the command line stays where it is
     except FileNotFoundError:
@@ -87,8 +113,8 @@ def claim(settings: Settings, path: Path) -> Claim | None:
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    (folder / ORIGIN).write_text(origin, "utf-8")
-    return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox)
+    (folder / ORIGIN).write_text(origin, "utf-8", errors="surrogateescape")
+    return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox, stamp=stamp(target))
 
 
 def _alive(owner: dict[str, object]) -> bool:
@@ -101,42 +127,16 @@ def _alive(owner: dict[str, object]) -> bool:
 
 
 def pid_alive(pid: int) -> bool:
-    """Is process `pid` (on this machine) still running?"""
+    """Is process `pid` (on this machine) still running? A killed process not yet reaped
+    (a zombie) is not."""
     if pid <= 0:
         return False
-    if os.name == "nt":
-        return _windows_alive(pid)  # os.kill(pid, 0) would send Ctrl+C (or terminate) there
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    return not _zombie(pid)
-
-
-def _zombie(pid: int) -> bool:
-    """A killed process not yet reaped still answers kill(pid, 0); Linux shows it as state Z."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rfind(")") + 2:].startswith("Z")
-
-
-def _windows_alive(pid: int) -> bool:
-    import ctypes
-
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
-    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-    if not handle:
-        return kernel32.GetLastError() == 5  # access denied: it exists
-    try:
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        return code.value == 259  # STILL_ACTIVE
-    finally:
-        kernel32.CloseHandle(handle)
+    except psutil.AccessDenied:
+        return True  # it exists, owned by someone else
 
 
 def abandoned(settings: Settings) -> list[Claim]:
@@ -149,7 +149,7 @@ def abandoned(settings: Settings) -> list[Claim]:
         return []
     out = []
     for folder in sorted(settings.processing.iterdir()):
-        if folder.name.startswith(".new-") and time.time() - _mtime(folder) > 3600:
+        if folder.name.startswith(".new-") and _unfinished_by_the_dead(folder):
             shutil.rmtree(folder, ignore_errors=True)  # a claim folder a killed process never finished making
         if not folder.is_dir() or folder.name.startswith("."):
             continue
@@ -170,10 +170,23 @@ def abandoned(settings: Settings) -> list[Claim]:
         if not files:
             shutil.rmtree(mine, ignore_errors=True)
             continue
-        origin = (mine / ORIGIN).read_text("utf-8") if (mine / ORIGIN).exists() else f"inbox/{files[0].name}"
+        origin = (mine / ORIGIN).read_text("utf-8", errors="surrogateescape") if (mine / ORIGIN).exists() else f"inbox/{files[0].name}"
         source = settings.root / origin if origin.startswith("inbox/") else None
         out.append(Claim(mine, files[0], origin, source, copied=source is None, attempts=attempts))
     return out
+
+
+def _unfinished_by_the_dead(draft: Path) -> bool:
+    """A claim folder still under its draft name (`.new-<host>-<pid>-<id>`) whose maker died —
+    killed, perhaps, before it could write its owner file — or that is an hour old."""
+    host, _, rest = draft.name.removeprefix(".new-").rpartition("-")[0].rpartition("-")
+    try:
+        owner = {"host": host, "pid": int(rest), "at": _mtime(draft)}
+    except ValueError:
+        owner = {}
+    if owner and owner["pid"] != os.getpid() and not _alive(owner):
+        return True
+    return time.time() - _mtime(draft) > 3600
 
 
 def _mtime(path: Path) -> float:

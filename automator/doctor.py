@@ -62,11 +62,34 @@ def _ledger(settings: Settings) -> Check:
     return Check(True, f"台账正常（{count} 条记录）")
 
 
+def _system_folders(settings: Settings) -> list[Check]:
+    """The service's own outbox folders must not lead out of outbox/ (a link put there)."""
+    from automator.settings import SYSTEM_DIRS
+
+    out = []
+    for name in SYSTEM_DIRS:
+        folder = settings.outbox / name
+        if folder.is_symlink() and not folder.resolve().is_relative_to(settings.outbox.resolve()):
+            out.append(Check(False, f"outbox/{name} 是指向 outbox 之外（{folder.resolve()}）的链接，服务不会往里写",
+                             f"删除这个链接：rm {folder}；服务会自己建立该文件夹"))
+    return out
+
+
 def _disk(settings: Settings) -> Check:
     free = shutil.disk_usage(settings.outbox if settings.outbox.is_dir() else settings.root).free
     if free < LOW_DISK:
         return Check(False, f"outbox 所在磁盘只剩 {free / 1e6:.0f} MB", "清理磁盘；空间不足时文件会留在 inbox 等待重试")
     return Check(True, f"磁盘剩余 {free / 1e9:.1f} GB")
+
+
+def _deliver(settings: Settings) -> list[Check]:
+    """LibreOffice and fonts for the PDFs; mail settings and the address book (automator/deliver)."""
+    from automator.deliver.status import checks
+
+    try:
+        return [Check(c.ok, c.message, c.hint) for c in checks(settings)]
+    except AutomatorError as exc:  # automator.yaml itself is wrong
+        return [Check(False, exc.message, exc.hint or "")]
 
 
 def diagnose(settings: Settings) -> list[Check]:
@@ -75,7 +98,8 @@ def diagnose(settings: Settings) -> list[Check]:
     checks = [_writable(settings.root / name) for name in ("inbox", "outbox")]
     checks += _rules_and_templates(settings) if settings.rules.is_dir() else [
         Check(False, "rules/ 不存在", f"运行 `automator init {settings.root}`")]
-    checks += [_ledger(settings), _disk(settings)]
+    checks += [_ledger(settings), _disk(settings), *_system_folders(settings)]
+    checks += _deliver(settings)
     waiting = sum(1 for _ in settings.processing.glob("*/")) if settings.processing.is_dir() else 0
     if waiting:
         checks.append(Check(True, f"processing/ 中有 {waiting} 个未完成的文件",

@@ -4,6 +4,7 @@
     ├── ConfigError                a rule, template, settings file or folder is wrong (exit 2);
     │   │                          mid-run the file goes back to the inbox until it is mended
     │   ├── TemplateError          a template cannot be used with its rule
+    │   ├── UsageError             the command was given something it cannot use
     │   ├── ConfigErrorList        several (location, message) problems inside one rule file
     │   └── UnknownCheck           a rule names a check type that does not exist
     ├── InputError                 a dropped file cannot be read as a document
@@ -45,6 +46,10 @@ class ConfigError(AutomatorError):
 
 class TemplateError(ConfigError):
     pass
+
+
+class UsageError(ConfigError):
+    """The command was given something it cannot work with (exit 2)."""
 
 
 class ConfigErrorList(ConfigError):

@@ -14,7 +14,8 @@ from typing import Any
 
 # C0 controls except tab/LF/CR, plus the two non-characters lxml rejects (pitfall 1.2).
 # \a and \f are in this range too: docxtpl would turn them into paragraph/page breaks.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CENT = Decimal("0.01")
 
 
@@ -24,6 +25,13 @@ def clean(text: Any) -> str:
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     return _ILLEGAL.sub("", s)
+
+
+def printable(text: Any) -> str:
+    """Text any UTF-8 file can hold: a lone surrogate (an undecodable byte in a file name,
+    `_xD800_` in a cell) becomes U+FFFD instead of failing the write."""
+    s = str(text)
+    return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
 
 
 def has_illegal(text: str) -> bool:

@@ -1,9 +1,9 @@
 """Recovery: finishing or undoing what a killed process left in `processing/`.
 
-- `recover(ctx)` takes every abandoned claim (its owner died: kill -9, power loss) and
-  finishes it — unless its run had already committed (then the recorded result stands),
-  or the file has killed a process `MAX_ATTEMPTS` times (then it is rejected as poison,
-  so it can never stop the files beside it);
+- `pipeline.recover(ctx)` takes every abandoned claim (its owner died: kill -9, power
+  loss) and finishes it — unless its run had already committed (`committed_before_crash`:
+  the recorded result stands), or the file has killed a process `MAX_ATTEMPTS` times
+  (`poison`: it is rejected, so it can never stop the files beside it);
 - `clear_stale(ctx, claim)` removes the outputs a killed run had started to place and no
   ledger row owns.
 """
@@ -56,16 +56,3 @@ def poison(claim: claims.Claim) -> InputError:
     return InputError(f"处理此文件时程序 {claim.attempts} 次意外终止（文件可能损坏，触发了读取库的缺陷），已停止重试",
                       hint="请用 Excel 或 WPS 打开该文件并另存为新的 .xlsx 后再放入；如仍失败，请把文件发给系统管理员",
                       code="poison")
-
-
-def recover(ctx: Context) -> list[Result]:
-    """Finish what a killed process had claimed and not completed."""
-    from automator.pipeline.runner import process_claim
-
-    results = []
-    for claim in claims.abandoned(ctx.settings):
-        done = committed_before_crash(ctx, claim)
-        if done is None:
-            done = process_claim(ctx, claim, reject=poison(claim) if claim.attempts >= MAX_ATTEMPTS else None)
-        results.append(done)
-    return results

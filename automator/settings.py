@@ -70,8 +70,13 @@ class Settings:
         return self.root / "automator.log"
 
     def rel(self, path: Path) -> str:
-        """A path as users see it: relative to the root, with forward slashes."""
+        """A path as users see it: relative to the root, with forward slashes. Its folders are
+        resolved, its last component is not (a link is named as the link, not its target)."""
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            where = path.parent.resolve() / path.name
+        except (OSError, RuntimeError):  # too long or looping folders: as given
+            where = Path(os.path.abspath(path))
+        try:
+            return where.relative_to(self.root).as_posix()
         except ValueError:
             return str(path)

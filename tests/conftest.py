@@ -17,6 +17,15 @@ from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 
 REPO = Path(__file__).resolve().parent.parent
+CORPUS_ROOT = REPO.parent / "shared" / "corpus"   # real files from many producers, next to the project
+
+
+def corpus_file(*parts: str) -> Path:
+    """A file or folder of ../shared/corpus; the test is skipped, saying why, when it is not there."""
+    path = CORPUS_ROOT.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the shared corpus sits next to the project root (../shared/corpus)")
+    return path
 
 # CI replays the same examples every run (a red CI must mean a real regression); locally,
 # hypothesis explores new ones each time. Anything it finds becomes a named regression test.
@@ -36,9 +45,12 @@ from automator.settings import Settings  # noqa: E402
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A working root laid out by `automator init` (packaged templates and rules)."""
+    """A working root laid out by `automator init` (packaged templates and rules), making no
+    PDFs: LibreOffice costs ~0.2 s a document, and the PDF tests (tests/deliver, slow) turn
+    it on in their own automator.yaml."""
     path = tmp_path / "root"
     init_root(path)
+    (path / "automator.yaml").write_text("pdf: {enabled: false}\n", "utf-8")
     return path
 
 

@@ -12,11 +12,11 @@ import pytest
 from docx.shared import Mm
 
 from automator.lint import LintProblem, lint_template, used_names
-from conftest import tracked_insertion
+from conftest import CORPUS_ROOT, tracked_insertion
 from automator.rules.loader import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path("/work/shared/corpus/docx")
+CORPUS = CORPUS_ROOT / "docx"
 FOUR = ("agenda", "contact_report", "creative_brief", "media_brief")
 
 

@@ -11,8 +11,9 @@ import pytest
 from openpyxl import Workbook
 
 from automator.readers.workbook.read import RawWorkbook, _read_openpyxl, _read_plain, read_workbook
+from conftest import CORPUS_ROOT
 
-CORPUS = Path("/work/shared/corpus/xlsx")
+CORPUS = CORPUS_ROOT / "xlsx"
 
 
 def _cells(book: RawWorkbook) -> dict[str, dict[tuple[int, int], tuple[object, ...]]]:

@@ -10,12 +10,11 @@ import openpyxl
 import pytest
 
 from automator.errors import InputError
-from conftest import MINIMAL_REPORT, raw_workbook
+from conftest import MINIMAL_REPORT, corpus_file, raw_workbook
 from automator.readers.workbook.bind import bind
 from automator.readers.workbook.classify import classify
 from automator.readers.workbook.read import read_workbook
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "xlsx"
 
 
 def read(path: Path, ruleset):  # type: ignore[no-untyped-def]
@@ -107,10 +106,10 @@ def test_merged_label_applies_to_each_row(tmp_path: Path, ruleset) -> None:  # t
 
 
 def test_strict_open_xml_is_read_not_reported_empty() -> None:
-    book = read_workbook(CORPUS / "calamine__strict_iso_paths.xlsx")
+    book = read_workbook(corpus_file("xlsx", "calamine__strict_iso_paths.xlsx"))
     assert book.reader == "calamine" and sum(len(s.rows) for s in book.sheets.values()) > 0
 
 
 def test_a_workbook_with_no_sheets_is_rejected_in_plain_words() -> None:
     with pytest.raises(InputError, match="没有可读取的工作表"):
-        read_workbook(CORPUS / "excelize__BadWorkbook.xlsx")
+        read_workbook(corpus_file("xlsx", "excelize__BadWorkbook.xlsx"))

@@ -23,6 +23,7 @@ from typing import Any
 from automator.errors import LedgerError
 from automator.archive.schema import MIGRATIONS, VERSION
 from automator.filesystems import on_network
+from automator.formatting import printable
 
 KEPT = ("archived", "review")  # statuses whose content counts as processed
 
@@ -77,7 +78,12 @@ class Ledger:
         self.timeout = timeout
         try:
             if readonly:
-                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                # With no -wal file beside it every row is in the main file: `immutable` then reads
+                # it without creating the -shm/-wal files a WAL database otherwise gets (a dry run
+                # and `status` leave the disk exactly as it was).
+                wal = path.with_name(path.name + "-wal")
+                flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+                self.db = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=timeout,
                                           isolation_level=None)
                 self.db.row_factory = sqlite3.Row
                 return
@@ -166,18 +172,26 @@ class Ledger:
                               "ORDER BY version DESC, id DESC LIMIT 1", (doc_key,))
         return found[0] if found else None
 
-    def record(self, *, in_transaction: bool = False, **values: Any) -> None:
-        """Insert one row; inside `transaction()` pass in_transaction=True."""
+    def record(self, *, in_transaction: bool = False, **values: Any) -> int:
+        """Insert one row and return its id; inside `transaction()` pass in_transaction=True."""
         values.setdefault("at", dt.datetime.now().isoformat(timespec="seconds"))
         for key in ("outputs", "findings", "explain", "figures", "changes"):
             if key in values and not isinstance(values[key], str):
                 values[key] = dumps(values[key])
+        values = {k: printable(v) if isinstance(v, str) else v for k, v in values.items()}
         sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
         if in_transaction:
-            self._retry(lambda: self.db.execute(sql, tuple(values.values())))
-        else:
-            with self.transaction() as db:
-                db.execute(sql, tuple(values.values()))
+            return int(self._retry(lambda: self.db.execute(sql, tuple(values.values())).lastrowid))
+        with self.transaction() as db:
+            return int(db.execute(sql, tuple(values.values())).lastrowid)
+
+    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of any SELECT (another part's table: the delivery queue), with the usual waiting."""
+        return list(self._retry(lambda: self.db.execute(sql, args).fetchall()))
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        """One change statement, inside `transaction()`; returns the number of rows it changed."""
+        return int(self._retry(lambda: self.db.execute(sql, args).rowcount))
 
     def count(self) -> int:
         return int(self._retry(lambda: self.db.execute("SELECT COUNT(*) FROM inputs").fetchone()[0]))
@@ -186,6 +200,19 @@ class Ledger:
         if status:
             return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
         return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
+
+    def tally(self, since: str) -> dict[str, int]:
+        """How many entries of each status were recorded at or after `since` (ISO time): today's results."""
+        rows = self._retry(lambda: self.db.execute(
+            "SELECT status, COUNT(*) FROM inputs WHERE at >= ? GROUP BY status", (since,)).fetchall())
+        return {str(status): int(n) for status, n in rows}
+
+    def since(self, after: int, *, status: str | None = None, limit: int = 500) -> list[Entry]:
+        """Entries with an id above `after`, oldest first (to follow the ledger in batches: the search index)."""
+        if status:
+            return self._entries("SELECT * FROM inputs WHERE id>? AND status=? ORDER BY id LIMIT ?",
+                                 (after, status, limit))
+        return self._entries("SELECT * FROM inputs WHERE id>? ORDER BY id LIMIT ?", (after, limit))
 
     def owner_of(self, output: str) -> Entry | None:
         """The entry that lists `output` (a root-relative path) among its outputs, if any."""
@@ -219,6 +246,63 @@ class Ledger:
             f"AND doc_type IN ({marks}) ORDER BY id DESC", (*names, *doc_types))
         return [{"doc_type": e.doc_type, "input": e.input, "outputs": e.outputs, "version": e.version,
                  **e.figures} for e in entries]
+
+    # -- follow-through (automator/followup): brand files, registers, due lists, digests, seals --------------
+
+    def max_id(self) -> int:
+        return int(self._retry(lambda: self.db.execute("SELECT COALESCE(MAX(id), 0) FROM inputs").fetchone()[0]))
+
+    def clients_after(self, after_id: int) -> dict[str, int]:
+        """The clients of documents archived or sent to review after the row `after_id`, each with its
+        latest such row."""
+        rows = self._retry(lambda: self.db.execute(
+            "SELECT client, MAX(id) FROM inputs WHERE id > ? AND client IS NOT NULL AND status IN (?,?) "
+            "GROUP BY client", (after_id, *KEPT)).fetchall())
+        return {row[0]: int(row[1]) for row in rows if row[0]}
+
+    def clients(self) -> list[str]:
+        rows = self._retry(lambda: self.db.execute(
+            "SELECT DISTINCT client FROM inputs WHERE client IS NOT NULL AND status IN (?,?)", KEPT).fetchall())
+        return [row[0] for row in rows if row[0]]
+
+    def kept_entries(self, clients: list[str] | None = None) -> list[Entry]:
+        """Archived and review entries (of these client spellings), oldest first."""
+        if clients is None:
+            return self._entries("SELECT * FROM inputs WHERE status IN (?,?) ORDER BY id", KEPT)
+        if not clients:
+            return []
+        marks = ",".join("?" for _ in clients)
+        return self._entries(f"SELECT * FROM inputs WHERE status IN (?,?) AND client IN ({marks}) ORDER BY id",
+                             (*KEPT, *clients))
+
+    def index_marks(self) -> dict[str, tuple[str, int]]:
+        """Rebuilt files: root-relative path -> (client, the ledger id it reflects)."""
+        rows = self._retry(lambda: self.db.execute("SELECT path, client, upto FROM indexes").fetchall())
+        return {row[0]: (row[1], int(row[2])) for row in rows}
+
+    def set_index_mark(self, path: str, client: str, upto: int, *, in_transaction: bool = False) -> None:
+        """Record that `path` reflects the ledger up to `upto` (never moves a mark back)."""
+        at = dt.datetime.now().isoformat(timespec="seconds")
+        sql = ("INSERT INTO indexes (path, client, upto, at) VALUES (?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+               "upto=MAX(upto, excluded.upto), client=excluded.client, at=excluded.at")
+        if in_transaction:
+            self._retry(lambda: self.db.execute(sql, (path, client, upto, at)))
+        else:
+            with self.transaction() as db:
+                db.execute(sql, (path, client, upto, at))
+
+    def drop_index_mark(self, path: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM indexes WHERE path=?", (path,))
+
+    def record_seal(self, *, client: str, month: str, manifest: str, sha256: str, files: int) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO seals (client, month, manifest, sha256, files, at) VALUES (?,?,?,?,?,?)",
+                       (client, month, manifest, sha256, files, dt.datetime.now().isoformat(timespec="seconds")))
+
+    def seals(self) -> list[dict[str, Any]]:
+        rows = self._retry(lambda: self.db.execute("SELECT * FROM seals ORDER BY id").fetchall())
+        return [dict(row) for row in rows]
 
 
 def _ledger_error(path: Path, exc: sqlite3.Error) -> LedgerError:

@@ -21,7 +21,8 @@ def free_stem(folder: Path, stem: str, suffixes: tuple[str, ...], start: int = 1
     version = start
     while True:
         candidate = stem if version == 1 else f"{stem}_v{version}"
-        if not any((folder / f"{candidate}{s}").exists() for s in suffixes):
+        # lexists: a dangling link at a name takes that name too (link() would find it).
+        if not any(os.path.lexists(folder / f"{candidate}{s}") for s in suffixes):
             return candidate, version
         version += 1
 
@@ -66,11 +67,16 @@ def place(src: Path, dest: Path, *, move: bool) -> Path:
             raise
         if move and src.exists():
             src.unlink()  # the cross-device case: delete only once the copy is in place
-    except FileExistsError:
-        raise
+    except FileExistsError as exc:
+        raise _taken(dest) from exc
     except OSError as exc:
         raise _cannot_write(dest, exc) from exc
     return dest
+
+
+def _taken(dest: Path) -> RouteError:
+    return RouteError(f"无法写入 {dest}：这个名字已被占用（另一个进程刚写入，或是一个链接）",
+                      hint="文件已放回 inbox，稍后重试时会换一个不冲突的名字")
 
 
 _WHY = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
@@ -93,7 +99,7 @@ def _link_into_place(tmp: Path, dest: Path) -> None:
         raise
     except OSError:
         # Some SMB/FAT mounts have no hard links: check, then rename.
-        if dest.exists():
+        if os.path.lexists(dest):
             raise FileExistsError(errno.EEXIST, "exists", str(dest)) from None
         os.replace(tmp, dest)
 
@@ -112,8 +118,8 @@ def write_new(dest: Path, data: bytes) -> Path:
         finally:
             if tmp.exists():
                 tmp.unlink()
-    except FileExistsError:
-        raise
+    except FileExistsError as exc:
+        raise _taken(dest) from exc
     except OSError as exc:
         raise _cannot_write(dest, exc) from exc
     return dest

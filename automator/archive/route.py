@@ -9,6 +9,7 @@ corrected version becomes `…_v2` in both. Only placing (archive/place.py) writ
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,8 @@ from automator.document import Document
 from automator.errors import RouteError
 from automator.outcome import Status
 from automator.rules.model import Rule
-from automator.safe_names import safe_name
-from automator.settings import Settings
+from automator.safe_names import safe_file_name, safe_name
+from automator.settings import SYSTEM_DIRS, Settings
 
 if TYPE_CHECKING:
     from automator.archive.ledger import Entry
@@ -45,8 +46,23 @@ def document_year(doc: Document, rule: Rule) -> str:
     return str(date.year) if isinstance(date, dt.date) else "未知年份"
 
 
+def client_folder(settings: Settings, client: object) -> str:
+    """The client's archive folder name: safe, never one of the service's own folders, and the
+    first spelling when clients differ only in case (`ACME Foods` / `acme foods` are one folder,
+    as a Windows share would serve them)."""
+    name = safe_name(client, fallback="未填客户")
+    if name.casefold() in {d.casefold() for d in SYSTEM_DIRS}:
+        name = f"{name}（客户）"
+    try:
+        with os.scandir(settings.outbox) as entries:
+            existing = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        existing = []
+    return next((e for e in sorted(existing) if e.casefold() == name.casefold()), name)
+
+
 def archive_folder(settings: Settings, doc: Document, rule: Rule) -> Path:
-    client = safe_name(doc.value("client"), fallback="未填客户")
+    client = client_folder(settings, doc.value("client"))
     folder = settings.outbox / client / document_year(doc, rule) / safe_name(doc.category or rule.category)
     _inside(settings.outbox, folder)
     return folder
@@ -61,9 +77,15 @@ def base_name(doc: Document, rule: Rule) -> str:
 
 
 def _inside(parent: Path, child: Path) -> None:
-    # safe_name already removes separators and dots; this is the belt to those braces.
-    if not child.resolve().is_relative_to(parent.resolve()):
-        raise RouteError(f"目标路径越出了 outbox：{child}")
+    # safe_name already removes separators and dots; this catches a folder on the way that is a
+    # link leading out of outbox/ (someone replaced _已拒收 by a link): nothing is written there.
+    try:
+        inside = child.resolve().is_relative_to(parent.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        raise RouteError(f"目标路径 {child} 越出了 outbox（路径上有指向别处的链接），拒绝写入",
+                         hint="请管理员检查 outbox 下的文件夹是否被换成了链接；文件已放回 inbox，修好后自动处理")
 
 
 class Archive(Protocol):
@@ -90,19 +112,21 @@ class Destination:
 
 
 def plan(settings: Settings, *, status: Status, origin: str, doc: Document | None, rule: Rule | None,
-         roles: set[str], archive: Archive | None) -> Destination:
-    """The destination for `status`. `roles`: the outputs the job staged (docx, marked)."""
+         roles: set[str], archive: Archive | None, keep_source: bool = True) -> Destination:
+    """The destination for `status`. `roles`: the outputs the job staged (docx, marked);
+    `keep_source` False: a link or a special file, whose "content" is not ours to copy."""
     if status == Status.REJECTED or doc is None or rule is None:
-        return _rejected(settings, origin)
+        return _rejected(settings, origin, keep_source=keep_source)
     # named for what it is, by its bytes (a quote may arrive as a PDF or as an Excel sheet)
     source_suffix = ".pdf" if (doc.kind or rule.input) == "pdf" else ".xlsx"
     stem = base_name(doc, rule)
     if status == Status.REVIEW:
         folder_stem, _ = free_stem(settings.review, stem, ("",))
         folder = settings.review / folder_stem
+        source_stem, source_ext = safe_file_name(Path(origin).name)
         files = {"docx": folder / f"{stem}.{DRAFT}.docx", "marked": folder / f"{stem}.{MARKED}{source_suffix}",
-                 "report": folder / REPORT, "reason": folder / REASON, "source": folder / Path(origin).name}
-        return Destination(status, folder, _keep(files, roles))
+                 "report": folder / REPORT, "reason": folder / REASON, "source": folder / f"{source_stem}{source_ext}"}
+        return _checked(settings, Destination(status, folder, _keep(files, roles)))
     folder = archive_folder(settings, doc, rule)
     key = doc_key(doc, rule)
     previous = archive.latest_version(key) if archive is not None else None
@@ -112,7 +136,7 @@ def plan(settings: Settings, *, status: Status, origin: str, doc: Document | Non
              "source": folder / f"{stem}{source_suffix}"}
     if "docx" not in roles:  # a PDF is filed as itself: it comes first, as the document
         files = {"source": files["source"], "report": files["report"]}
-    return Destination(status, folder, files, version=version, doc_key=key, previous=previous)
+    return _checked(settings, Destination(status, folder, files, version=version, doc_key=key, previous=previous))
 
 
 def _keep(files: dict[str, Path], roles: set[str]) -> dict[str, Path]:
@@ -120,12 +144,19 @@ def _keep(files: dict[str, Path], roles: set[str]) -> dict[str, Path]:
     return {role: path for role, path in files.items() if role not in ("docx", "marked") or role in roles}
 
 
-def _rejected(settings: Settings, origin: str) -> Destination:
-    name = Path(origin).name
-    suffix = Path(name).suffix
-    stem = Path(name).stem if suffix else name
-    stem, _ = free_stem(settings.rejected, safe_name(stem), (suffix, f".{REASON}"))
-    return Destination(Status.REJECTED, settings.rejected, {"source": settings.rejected / f"{stem}{suffix}",
-                                                            "reason": settings.rejected / f"{stem}.{REASON}"})
+def _rejected(settings: Settings, origin: str, *, keep_source: bool) -> Destination:
+    stem, suffix = safe_file_name(Path(origin).name)
+    stem, _ = free_stem(settings.rejected, stem, (suffix, f".{REASON}"))
+    files = {"source": settings.rejected / f"{stem}{suffix}", "reason": settings.rejected / f"{stem}.{REASON}"}
+    if not keep_source:
+        del files["source"]
+    return _checked(settings, Destination(Status.REJECTED, settings.rejected, files))
+
+
+def _checked(settings: Settings, destination: Destination) -> Destination:
+    """Every planned file must land inside outbox/ — also through a system folder replaced by a link."""
+    for path in destination.files.values():
+        _inside(settings.outbox, path)
+    return destination
 
 

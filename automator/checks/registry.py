@@ -15,6 +15,7 @@ from automator.checks.capital_amount import CapitalAmount
 from automator.checks.date_order import DateOrder
 from automator.checks.duration import Duration
 from automator.checks.field_formula import FieldFormula
+from automator.checks.one_of import OneOf
 from automator.checks.percent_total import PercentTotal
 from automator.checks.required import Required
 from automator.checks.row_formula import RowFormula
@@ -65,6 +66,7 @@ BUILTINS: tuple[type[Check], ...] = (
     FieldFormula,
     CapitalAmount,
     Approved,
+    OneOf,
     SheetTotals,
 )
 

@@ -26,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automator.checks.unknown_label import SUMMARY_SHEET
 from automator.document import CellRef, Finding, Severity
+from automator.formatting import clean, printable
+from automator.outputs.xlsx_text import append, put
 
 log = logging.getLogger(__name__)
 __all__ = ["AUTHOR", "SUMMARY_SHEET", "annotate_workbook"]
@@ -58,7 +60,7 @@ def _clear_old_marks(wb: openpyxl.Workbook) -> None:
 
 
 def _comment(findings: list[Finding], existing: Comment | None) -> Comment:
-    lines = [f"【{LABELS.get(f.severity, str(f.severity))}】{f.message}" for f in findings]
+    lines = [f"【{LABELS.get(f.severity, str(f.severity))}】{printable(clean(f.message))}" for f in findings]
     if existing is not None and existing.author != AUTHOR:
         lines = [existing.text.rstrip(), "——", *lines]
     text = "\n".join(lines)
@@ -71,16 +73,13 @@ def _comment(findings: list[Finding], existing: Comment | None) -> Comment:
 
 def _summary_sheet(wb: openpyxl.Workbook, findings: list[Finding], placed: set[CellRef]) -> None:
     ws = wb.create_sheet(SUMMARY_SHEET, 0)
-    ws["A1"] = "automator 检查结果：请按下列问题修改原工作簿，改好后重新放入收件箱"
-    ws["A1"].font = Font(bold=True, size=12)
-    ws.append([])
-    ws.append(["序号", "级别", "问题", "单元格"])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    put(ws, 1, 1, "automator 检查结果：请按下列问题修改原工作簿，改好后重新放入收件箱").font = Font(bold=True, size=12)
+    for column, title in enumerate(("序号", "级别", "问题", "单元格"), start=1):
+        put(ws, 3, column, title).font = Font(bold=True)
     ordered = sorted(findings, key=lambda f: f.severity != Severity.ERROR)  # errors first, order kept
     for n, f in enumerate(ordered, start=1):
-        ws.append([n, LABELS.get(f.severity, str(f.severity)), f.message, "、".join(f.refs) or "（无具体单元格）"])
-        row = ws.max_row
+        row = append(ws, [n, LABELS.get(f.severity, str(f.severity)), f.message,
+                          "、".join(f.refs) or "（无具体单元格）"])
         ws.cell(row, 2).fill = ERROR_FILL if f.severity == Severity.ERROR else WARNING_FILL
         ws.cell(row, 3).alignment = Alignment(wrap_text=True, vertical="top")
         first = next((c for c in f.cells if c in placed), None)

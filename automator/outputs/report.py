@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automator.checks.common import fmt_moment
+from automator.formatting import printable
 from automator.document import CheckResult, Finding, Severity
 
 if TYPE_CHECKING:
@@ -114,5 +115,5 @@ def render_report(*, doc: Document, rule: Rule, results: list[CheckResult], stat
 
 def write_report(path: Path, *, doc: Document, rule: Rule, results: list[CheckResult], status: str,
                  source_name: str, outputs: list[str]) -> None:
-    path.write_text(render_report(doc=doc, rule=rule, results=results, status=status,
-                                  source_name=source_name, outputs=outputs), encoding="utf-8")
+    path.write_text(printable(render_report(doc=doc, rule=rule, results=results, status=status,
+                                            source_name=source_name, outputs=outputs)), encoding="utf-8")

@@ -13,16 +13,17 @@ from pathlib import Path
 from automator.errors import InputError
 from automator.pipeline.context import Context, load_context
 from automator.pipeline.job import Job
-from automator.pipeline.runner import process_claim, process_path, run_job
+from automator.pipeline.runner import process_claim, process_path, recover, run_job
 from automator.pipeline.stages import STAGES, Check, Read
 from automator.readers.sniff import sniff
 
-__all__ = ["STAGES", "Context", "Job", "check_file", "load_context", "process_claim", "process_path", "run_job"]
+__all__ = ["STAGES", "Context", "Job", "check_file", "load_context", "process_claim", "process_path", "recover",
+           "run_job"]
 
 
 def check_file(ctx: Context, path: Path) -> Job:
     """Read and check one file where it lies (`automator check`): the Read and Check stages, nothing filed."""
-    job = Job(origin=str(path), path=path)
+    job = Job(origin=ctx.settings.rel(path), path=path)  # inbox/<客户>/x.pdf names the client
     try:
         job.kind = sniff(path)
         for stage in (Read(), Check()):

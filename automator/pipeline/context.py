@@ -58,6 +58,12 @@ class Context:
         """The commit phase's transaction; none in a dry run (nothing is written)."""
         return nullcontext() if self.dry_run else self.open_ledger().transaction()
 
+    def close(self) -> None:
+        for ledger in (self.ledger, self._lookup):
+            if ledger is not None:
+                ledger.close()
+        self.ledger = self._lookup = None
+
     def refresh(self) -> None:
         """Re-read the rules if a rule file changed since they were loaded (raises ConfigError)."""
         stamp = rules_stamp(self.settings.rules)

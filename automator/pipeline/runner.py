@@ -1,7 +1,7 @@
 """The runner: a loop over the stage list, and nothing more.
 
-    prepare  Intake → Read → Check → Render → Verify → Annotate
-    commit   Route → Report → Place → Ledger        (one ledger transaction)
+    prepare  Intake → Read → Check → Render → Verify → Annotate → Recipients
+    commit   Route → Report → Place → Ledger → Deliveries   (one ledger transaction)
     after    (work that follows a committed document)
 
 An InputError in the prepare phase rejects the input; the job still goes through the
@@ -26,6 +26,7 @@ from automator.pipeline.context import Context, scratch
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
 from automator.pipeline.stages import STAGES
+from automator.recovery import MAX_ATTEMPTS, committed_before_crash, poison
 
 log = logging.getLogger(__name__)
 RETRYABLE = (RouteError, LedgerError, ConfigError)
@@ -49,6 +50,24 @@ def process_claim(ctx: Context, claim: claims.Claim, *, reject: InputError | Non
     return run_job(ctx, job)
 
 
+def recover(ctx: Context) -> list[Result]:
+    """Finish what a killed process had claimed and not completed."""
+    results = []
+    for claim in claims.abandoned(ctx.settings):
+        try:
+            done = committed_before_crash(ctx, claim)
+        except RETRYABLE as exc:  # the ledger cannot be read: the file goes back, nothing is decided
+            job = Job(origin=claim.origin, path=claim.file, claim=claim)
+            job.put_back(exc)
+            _settle_claim(job)
+            results.append(job.result(ctx.settings.rel))
+            continue
+        if done is None:
+            done = process_claim(ctx, claim, reject=poison(claim) if claim.attempts >= MAX_ATTEMPTS else None)
+        results.append(done)
+    return results
+
+
 def run_job(ctx: Context, job: Job, stages: Sequence[Stage] = STAGES) -> Result:
     ran: list[Stage] = []
     with scratch() as folder:
@@ -56,6 +75,8 @@ def run_job(ctx: Context, job: Job, stages: Sequence[Stage] = STAGES) -> Result:
         try:
             ctx.refresh()
             _prepare(ctx, job, [s for s in stages if s.phase == "prepare"], ran)
+            if job.claim is not None and job.claim.changed():
+                raise RouteError(f"{job.name} 在处理期间仍在写入（大小或修改时间变了）", hint="写完后会自动重新处理")
             _commit(ctx, job, [s for s in stages if s.phase == "commit"], ran)
         except RETRYABLE as exc:
             job.put_back(exc)

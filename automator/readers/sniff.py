@@ -11,13 +11,10 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from automator.limits import MAX_RATIO, MAX_SHARED_STRINGS, MAX_SHEET_XML, MAX_UNPACKED
 from automator.errors import InputError
 
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-# Bounds against zip bombs: an agency workbook is a few hundred KB unpacked.
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_SHEET_XML = 40 * 1024 * 1024
-MAX_RATIO = 200
 
 
 def content_hash(path: Path) -> str:
@@ -69,6 +66,7 @@ def _zip_kind(path: Path) -> str:
             unpacked = sum(i.file_size for i in infos)
             packed = sum(i.compress_size for i in infos) or 1
             sheets = sum(i.file_size for i in infos if "worksheets/" in i.filename.replace("\\", "/"))
+            strings = sum(i.file_size for i in infos if i.filename.replace("\\", "/").lower().endswith("sharedstrings.xml"))
             mimetype = zf.read("mimetype")[:100].decode("ascii", "replace") if "mimetype" in names else ""
             declares = _declares_entities(zf, infos) if unpacked <= MAX_UNPACKED else None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, zlib.error, NotImplementedError) as exc:
@@ -89,6 +87,9 @@ def _zip_kind(path: Path) -> str:
     if sheets > MAX_SHEET_XML:
         raise InputError(f"工作表数据过大（解压后 {sheets / 1e6:.0f} MB，上限 {MAX_SHEET_XML // 1024 // 1024} MB），"
                          "一份文档不应有这么多行", hint="请只保留本文档需要的行后另存", code="too-large")
+    if strings > MAX_SHARED_STRINGS:
+        raise InputError(f"工作簿的文字表过大（解压后 {strings / 1e6:.0f} MB，上限 {MAX_SHARED_STRINGS // 1024 // 1024} MB），"
+                         "一份文档不会有这么多文字", hint="请只保留本文档需要的内容后另存", code="too-large")
     if "spreadsheet" in mimetype and "opendocument" in mimetype:
         return "ods"
     if "opendocument" in mimetype:

@@ -36,58 +36,15 @@ class RuleSet:
 
 def load_rules(folder: Path) -> RuleSet:
     """Load every rule in `folder`. Raises one ConfigError listing all problems found."""
-    # Imported here: the checks package imports the rules model.
-    from automator.checks import compile_checks
-
     if not folder.is_dir():
         raise ConfigError(f"rules folder not found: {folder}",
                           hint="run `automator init` to lay out a working root")
     problems: list[str] = []
-    common: tuple[FieldSpec, ...] = ()
-    common_bytes = b""
-    agency: dict[str, str] = {}
-    if (folder / COMMON).exists():
-        data, node, common_bytes = read_yaml(folder / COMMON)
-        agency = {str(k): str(v) for k, v in ((data or {}).get("agency") or {}).items()}
-        try:
-            common = tuple(FieldSpec.model_validate(f) for f in (data or {}).get("fields", []))
-        except ValidationError as exc:
-            problems += located_errors(folder / COMMON, node, exc.errors())
-    words: dict[str, tuple[str, ...]] = {}
-    if (folder / WORDS).exists():
-        data, _, _ = read_yaml(folder / WORDS)
-        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-            problems.append(f"{folder / WORDS}:1: expected lists of words, e.g. `sensitive: [机密, 保密]`")
-        else:
-            words = {k: tuple(str(w) for w in v if str(w).strip()) for k, v in data.items()}
-
-    ruleset = RuleSet(rules={}, words=words, agency=agency)
+    common, common_bytes, agency = _common(folder, problems)
+    ruleset = RuleSet(rules={}, words=_words(folder, problems), agency=agency)
     for path in sorted(folder.glob("*.yaml")):
-        if path.name in (COMMON, WORDS):
-            continue
-        data, node, raw = read_yaml(path)
-        if not isinstance(data, dict):
-            problems.append(f"{path}:1: a rule file must be a mapping with key, zh, en, fields…")
-            continue
-        data = {**data, "fields": [*[f.model_dump() for f in common], *(data.get("fields") or [])]}
-        try:
-            rule = Rule.model_validate(data)
-        except ValidationError as exc:
-            # Locations inside `fields` are shifted by the common fields; map them back.
-            problems += located_errors(path, node, _shift(exc.errors(), len(common)))
-            continue
-        if rule.key in ruleset.rules:
-            problems.append(f"{path}: key '{rule.key}' is also used by {ruleset.files[rule.key]}")
-            continue
-        try:
-            ruleset.checks[rule.key] = compile_checks(rule, words)
-        except ConfigErrorList as exc:
-            problems += [f"{path}{f':{line_of(node, loc)}' if line_of(node, loc) else ''}: "
-                         f"{where(loc)}: {msg}" for loc, msg in exc.items]
-            continue
-        ruleset.rules[rule.key] = rule
-        ruleset.files[rule.key] = path
-        ruleset.versions[rule.key] = hashlib.sha256(common_bytes + raw).hexdigest()[:12]
+        if path.name not in (COMMON, WORDS):
+            _add_rule(ruleset, path, common, common_bytes, problems)
     if problems:
         raise ConfigError(f"{len(problems)} problem(s) in the rules:\n  " + "\n  ".join(problems),
                           hint="fix the rule files above, then `automator check-rules`")
@@ -96,6 +53,59 @@ def load_rules(folder: Path) -> RuleSet:
                           hint="run `automator init` to get the default rules")
     return ruleset
 
+
+def _common(folder: Path, problems: list[str]) -> tuple[tuple[FieldSpec, ...], bytes, dict[str, str]]:
+    """_common.yaml: the fields every type has, and the letterhead."""
+    if not (folder / COMMON).exists():
+        return (), b"", {}
+    data, node, raw = read_yaml(folder / COMMON)
+    agency = {str(k): str(v) for k, v in ((data or {}).get("agency") or {}).items()}
+    try:
+        return tuple(FieldSpec.model_validate(f) for f in (data or {}).get("fields", [])), raw, agency
+    except ValidationError as exc:
+        problems += located_errors(folder / COMMON, node, exc.errors())
+        return (), raw, agency
+
+
+def _words(folder: Path, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """words.yaml: the word lists the `words` check uses."""
+    if not (folder / WORDS).exists():
+        return {}
+    data, _, _ = read_yaml(folder / WORDS)
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        problems.append(f"{folder / WORDS}:1: expected lists of words, e.g. `sensitive: [机密, 保密]`")
+        return {}
+    return {k: tuple(str(w) for w in v if str(w).strip()) for k, v in data.items()}
+
+
+def _add_rule(ruleset: RuleSet, path: Path, common: tuple[FieldSpec, ...], common_bytes: bytes,
+              problems: list[str]) -> None:
+    # Imported here: the checks package imports the rules model.
+    from automator.checks import compile_checks
+
+    data, node, raw = read_yaml(path)
+    if not isinstance(data, dict):
+        problems.append(f"{path}:1: a rule file must be a mapping with key, zh, en, fields…")
+        return
+    data = {**data, "fields": [*[f.model_dump() for f in common], *(data.get("fields") or [])]}
+    try:
+        rule = Rule.model_validate(data)
+    except ValidationError as exc:
+        # Locations inside `fields` are shifted by the common fields; map them back.
+        problems += located_errors(path, node, _shift(exc.errors(), len(common)))
+        return
+    if rule.key in ruleset.rules:
+        problems.append(f"{path}: key '{rule.key}' is also used by {ruleset.files[rule.key]}")
+        return
+    try:
+        ruleset.checks[rule.key] = compile_checks(rule, ruleset.words)
+    except ConfigErrorList as exc:
+        problems += [f"{path}{f':{line_of(node, loc)}' if line_of(node, loc) else ''}: "
+                     f"{where(loc)}: {msg}" for loc, msg in exc.items]
+        return
+    ruleset.rules[rule.key] = rule
+    ruleset.files[rule.key] = path
+    ruleset.versions[rule.key] = hashlib.sha256(common_bytes + raw).hexdigest()[:12]
 
 
 def _shift(errors: list[Any], offset: int) -> list[Any]:

@@ -48,7 +48,7 @@ class Handler(FileSystemEventHandler):
             if event.event_type in ("created", "moved"):
                 self.items.put(("dir", path))  # a folder moved in brings files without events
         elif not ignored(path):
-            self.items.put(("file", path))
+            self.items.put(("closed" if event.event_type == "closed" else "file", path))
 
 
 def inbox_problem(inbox: Path) -> str | None:

@@ -42,6 +42,8 @@ from automator.inbox import files_under, waiting
 from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
+from automator.watch.config_watch import HOLD, ConfigWatch
+from automator.watch.supervise import Supervisor
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
 from automator.present import console_line, log_line
 from automator.watch.tell import Relay
@@ -75,20 +77,17 @@ class Watcher:
         self.recheck: set[Path] = set()
         self.attempts: dict[Path, int] = {}
         self.stopping = False
-        self.observer: Any = None
-        self.kind = "polling" if options.polling else "native"
-        self.inbox_id: tuple[int, int] | None = None
-        self.inbox_down: str | None = None
         self.probe = observe.Probe(settings.inbox, deadline=max(5.0, 3 * options.interval + 5.0))
-        self.handler = observe.Handler(self.items, self.probe.name)
+        self.supervisor = Supervisor(settings, observe.Handler(self.items, self.probe.name), self.probe,
+                                     polling=options.polling, interval=options.interval)
         self.started = time.time()
-        self.restarts = 0
         self.counts: dict[str, int] = {}
         self.recent: deque[dict[str, Any]] = deque(maxlen=20)
         self.status_path = heartbeat.own_file(settings)
         self.pool: ProcessPoolExecutor | None = None
         self.last_event = 0.0
         self.chore_due: dict[str, float] = {}
+        self.config = ConfigWatch(settings)
 
     # -- start and stop ------------------------------------------------------------------
 
@@ -114,9 +113,9 @@ class Watcher:
             load_context(self.settings)  # rules and templates checked once: a broken one stops here, named
             self._health(time.monotonic(), starting=True)
             self._rescan(time.monotonic())
-            self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{self.jobs} 个处理进程，"
+            self.echo(f"正在监视 {self.settings.inbox}（{self.supervisor.mode()}，{self.jobs} 个处理进程，"
                       f"每 {self.opt.rescan:g} 秒全面复查）。按 Ctrl+C 停止。")
-            log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self._mode(), self.jobs,
+            log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self.supervisor.mode(), self.jobs,
                      self.opt.settle)
             self._loop()
         finally:
@@ -141,8 +140,7 @@ class Watcher:
     def _shutdown(self) -> None:
         if self.inflight:
             self.echo("正在停止：等手头的文件处理完……")
-        if self.observer is not None:
-            observe.stop(self.observer)
+        self.supervisor.stop()
         self.probe.remove()
         for future in list(self.inflight):
             if future.cancel():
@@ -161,11 +159,6 @@ class Watcher:
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=worker.init,
                                         initargs=(str(self.settings.root), log_queue, os.getpid()),
                                         max_tasks_per_child=500)
-
-    def _mode(self) -> str:
-        if self.kind == "polling":
-            return f"轮询，每 {self.opt.interval:g} 秒"
-        return f"系统文件事件（{self.kind}）"
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -196,10 +189,10 @@ class Watcher:
     def _handle(self, item: tuple[str, Any]) -> None:
         kind, value = item
         now = time.monotonic()
-        if kind == "file":
+        if kind in ("file", "closed"):
             self.last_event = now
             if value not in self.queued:
-                self.tracker.note(value, now)
+                self.tracker.note(value, now, closed=kind == "closed")
         elif kind == "dir":
             self.last_event = now
             for path in files_under(value):  # a folder moved in brings files without events
@@ -278,11 +271,20 @@ class Watcher:
         if outcome.error is not None:
             self._back_off(path, f"无法取走文件：{outcome.error}", first=2.0)
         elif outcome.result is not None:
-            if outcome.result.status == "retry":
+            if outcome.result.status == "retry" and outcome.result.reason_code == "config":
+                self._hold_for_config(path, outcome.result.reason or "")
+            elif outcome.result.status == "retry":
                 self._back_off(path, outcome.result.reason or "", first=RETRY_FIRST)
             else:
                 self.attempts.pop(path, None)
             self._report(outcome.result)
+
+    def _hold_for_config(self, path: Path, reason: str) -> None:
+        """Put back because a rule or template is broken: wait until it is mended, not on a timer."""
+        self.config.report(reason)
+        self.config.held.add(path)
+        now = time.monotonic()
+        self.tracker.hold(path, now + HOLD, now)
 
     def _back_off(self, path: Path, reason: str, *, first: float) -> None:
         tries = self.attempts.get(path, 0) + 1
@@ -318,55 +320,19 @@ class Watcher:
     # -- health and rescans --------------------------------------------------------------
 
     def _health(self, now: float, *, starting: bool = False) -> None:
-        problem = observe.inbox_problem(self.settings.inbox)
-        if problem is not None:
-            if self.inbox_down is None:
-                log.error("收件箱 %s 无法访问（%s）。共享盘可能已断开：这不会被当作文件被删除，服务继续运行，"
-                          "每 %g 秒检查一次，恢复后自动继续。", self.settings.inbox, problem, self.opt.interval)
-                self.inbox_down = problem
-                if self.observer is not None:
-                    observe.stop(self.observer)
-                    self.observer = None
-                self._beat("inbox-missing")
-            return
-        if self.inbox_down is not None:
-            log.warning("收件箱 %s 已恢复，继续监视", self.settings.inbox)
-            self.inbox_down = None
-            self._restart_observer(now)
-            return
-        if starting or self.observer is None:
-            self._restart_observer(now, rescan=False)
-            return
-        why = None
-        if not observe.alive(self.observer):
-            why = "观察线程已停止"
-        elif self.kind != "polling" and observe.identity(self.settings.inbox) != self.inbox_id:
-            why = "收件箱文件夹被删除后重建"
-        elif self.probe.overdue(now):
-            why = f"探测文件 {self.probe.deadline:g} 秒内没有事件返回"
-        if why is not None:
-            log.warning("%s，重新启动观察线程并全面复查收件箱", why)
-            self.restarts += 1
-            self._restart_observer(now)
-
-    def _restart_observer(self, now: float, *, rescan: bool = True) -> None:
-        if self.observer is not None:
-            observe.stop(self.observer)
-        self.probe.sent = None
-        self.probe.remove()
-        try:
-            self.observer, self.kind = observe.start(self.settings.inbox, self.handler, polling=self.opt.polling,
-                                                     interval=self.opt.interval)
-        except OSError as exc:
-            self.observer = None  # tried again at the next health check
-            log.error("无法监视收件箱 %s：%s", self.settings.inbox, exc.strerror or exc)
-            return
-        self.inbox_id = observe.identity(self.settings.inbox)
+        if self.config.changed():
+            for path in self.config.held:
+                self.tracker.hold(path, now, now)  # mended: take them now
+            self.config.held.clear()
+        was_down = self.supervisor.down
+        rescan = self.supervisor.check(starting=starting)
+        if self.supervisor.down is not None and was_down is None:
+            self._beat("inbox-missing")
         if rescan:
             self._rescan(now)
 
     def _rescan(self, now: float) -> None:
-        if self.inbox_down is not None:
+        if self.supervisor.down is not None:
             return
         busy = set(self.inflight.values())
         present = waiting(self.settings)
@@ -378,7 +344,7 @@ class Watcher:
             self.attempts = {p: n for p, n in self.attempts.items() if p in keep}
         if not self.stopping and "<recover>" not in busy:
             self._submit_recovery()
-        if self.observer is not None:
+        if self.supervisor.observer is not None:
             self.probe.send(now)
 
     # -- status --------------------------------------------------------------------------
@@ -386,9 +352,10 @@ class Watcher:
     def _beat(self, state: str) -> None:
         heartbeat.write(self.status_path, {
             "state": state, "pid": os.getpid(), "host": socket.gethostname(), "root": str(self.settings.root),
-            "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
+            "started": self.started, "heartbeat": time.time(), "mode": self.supervisor.kind, "interval": self.opt.interval,
             "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
-            "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
+            "inbox_problem": self.supervisor.down, "observer_restarts": self.supervisor.restarts,
+            "config_problem": self.config.problem, "config_held": len(self.config.held),
             "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why
                                                      for p, why in list(self.tracker.waiting().items())[:50]},

@@ -22,16 +22,15 @@ the lock file is there.
 
 from __future__ import annotations
 
-import os
-import stat as stat_mode
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from automator.inbox import OPEN_IN_OFFICE, incomplete, open_in_office, stamp
+
+__all__ = ["OPEN_IN_OFFICE", "PATIENCE", "SETTLE", "Tracker", "incomplete", "open_in_office"]
+
 SETTLE = 0.5
 PATIENCE = 60.0
-ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".docx")
-OPEN_IN_OFFICE = "正在被 Excel/WPS/LibreOffice 打开（旁边有 ~$ 锁文件），关闭后处理"
 
 
 @dataclass
@@ -42,38 +41,7 @@ class _Seen:
     check_at: float         # next time worth looking at this path
     held_until: float = 0.0  # a retry back-off or a busy file: not before this
     waiting: str | None = None  # why it is not taken yet (for status and a one-time log line)
-
-
-def open_in_office(path: Path) -> bool:
-    """A lock file beside `path` says Excel, WPS or LibreOffice has it open.
-
-    Excel and WPS write `~$` + the name; Word-style owner files replace the
-    first two characters of long names; LibreOffice writes `.~lock.<name>#`.
-    """
-    name = path.name
-    candidates = [f"~${name}", f".~lock.{name}#"]
-    if len(name) > 2:
-        candidates.append(f"~${name[2:]}")
-    return any(os.path.lexists(path.parent / c) for c in candidates)
-
-
-def incomplete(path: Path) -> str | None:
-    """Why the content looks unfinished, or None when it looks whole."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in ZIP_SUFFIXES:
-            with zipfile.ZipFile(path) as archive:  # reads the central directory at the very end
-                archive.infolist()
-        elif suffix == ".pdf":
-            with path.open("rb") as fh:
-                fh.seek(max(0, os.fstat(fh.fileno()).st_size - 2048))
-                if b"%%EOF" not in fh.read():
-                    return "PDF 还没有写完（缺少 %%EOF）"
-    except zipfile.BadZipFile:
-        return "工作簿还没有写完（zip 目录不完整）"
-    except OSError as exc:
-        return f"暂时无法读取：{exc.strerror or exc}"
-    return None
+    closed: bool = False     # its writer closed it since its last change (inotify IN_CLOSE_WRITE)
 
 
 class Tracker:
@@ -91,8 +59,10 @@ class Tracker:
     def __contains__(self, path: Path) -> bool:
         return path in self._seen
 
-    def note(self, path: Path, now: float) -> None:
-        """Something happened to `path` (an event, or a rescan found it)."""
+    def note(self, path: Path, now: float, *, closed: bool = False) -> None:
+        """Something happened to `path` (an event, or a rescan found it). `closed`: its writer
+        closed it (a native close-after-write event): no need to wait the settle time when it
+        is complete, since the writer has said it is done."""
         entry = self._seen.get(path)
         stat = _stat(path)
         if stat is None:
@@ -100,10 +70,14 @@ class Tracker:
             return
         size, mtime = stat
         if entry is None:
-            self._seen[path] = _Seen(size, mtime, now, now + self.settle)
+            entry = self._seen[path] = _Seen(size, mtime, now, now + self.settle)
         elif (size, mtime) != (entry.size, entry.mtime):
             entry.size, entry.mtime, entry.since = size, mtime, now
             entry.check_at, entry.held_until = now + self.settle, 0.0  # new content: forget any back-off
+            entry.closed = False
+        if closed:
+            entry.closed = True
+            entry.check_at = max(now, entry.held_until)
 
     def hold(self, path: Path, until: float, now: float) -> None:
         """Do not take `path` before `until` (it was put back for a retry, or was busy)."""
@@ -111,7 +85,7 @@ class Tracker:
         entry = self._seen.get(path)
         if entry is not None:
             entry.held_until = until
-            entry.check_at = max(entry.check_at, until)
+            entry.check_at = max(until, entry.since + self.settle)  # a shorter hold replaces a longer one
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
@@ -143,9 +117,9 @@ class Tracker:
                 continue
             if stat != (entry.size, entry.mtime):
                 entry.size, entry.mtime = stat
-                entry.since, entry.check_at = now, now + self.settle
+                entry.since, entry.check_at, entry.closed = now, now + self.settle, False
                 continue
-            if now - entry.since < self.settle or now < entry.held_until:
+            if (now - entry.since < self.settle and not entry.closed) or now < entry.held_until:
                 entry.check_at = max(entry.since + self.settle, entry.held_until)
                 continue
             if open_in_office(path):
@@ -166,10 +140,5 @@ class Tracker:
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    if not stat_mode.S_ISREG(st.st_mode):
-        return None
-    return st.st_size, st.st_mtime_ns
+    # The entry itself: a link or a special file is taken too (and rejected without being opened).
+    return stamp(path)

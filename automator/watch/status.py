@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from automator.inbox import waiting
+from automator.inbox import scan
 from automator.claim import ORIGIN, OWNER, pid_alive
 from automator.settings import Settings
 from automator.watch import heartbeat
@@ -25,7 +25,7 @@ from automator.outcome import STATUS_ZH
 
 # Extra sections other parts add to `automator status` (deliveries waiting, the queue…):
 # "module:function", function(settings) -> Section or None.
-SECTIONS: tuple[str, ...] = ()
+SECTIONS: tuple[str, ...] = ("automator.deliver.status:section",)
 
 
 @dataclass
@@ -43,6 +43,7 @@ class Status:
     processing: list[dict[str, Any]] = field(default_factory=list)
     recent: list[dict[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    unreadable: list[dict[str, str]] = field(default_factory=list)  # inbox folders that could not be read
 
     @property
     def running(self) -> bool:
@@ -50,7 +51,8 @@ class Status:
 
     def to_json(self) -> dict[str, Any]:
         return {"running": self.running, "watchers": self.watchers, "inbox_problem": self.inbox_problem,
-                "waiting": self.waiting, "processing": self.processing, "recent": self.recent,
+                "waiting": self.waiting, "unreadable": self.unreadable, "processing": self.processing,
+                "recent": self.recent,
                 **{section.key: section.data for section in self.sections}}
 
 
@@ -65,9 +67,13 @@ def gather(settings: Settings, *, limit: int = 10) -> Status:
                                 "started": _when(data.get("started")), "heartbeat_age": round(seen.age, 1),
                                 "workers": data.get("workers"), "inbox_problem": data.get("inbox_problem"),
                                 "observer_restarts": data.get("observer_restarts", 0),
+                                "config_problem": data.get("config_problem"),
+                                "config_held": data.get("config_held", 0),
                                 "counts": data.get("counts", {}), "in_hand": data.get("in_hand", [])})
     status.inbox_problem = inbox_problem(settings.inbox)
-    for path in waiting(settings):
+    found = scan(settings.inbox)
+    status.unreadable = [{"folder": folder, "why": why} for folder, why in found.unreadable]
+    for path in found.files:
         rel = settings.rel(path)
         reason = OPEN_IN_OFFICE if open_in_office(path) else reasons.get(rel, "等待处理")
         status.waiting.append({"file": rel, "why": reason})
@@ -137,6 +143,9 @@ def lines(status: Status, settings: Settings) -> list[str]:
                        f"{_mode(w)}，{w['workers']} 个处理进程，心跳 {w['heartbeat_age']:.0f} 秒前；本次：{done}")
             if w["inbox_problem"]:
                 out.append(f"  ⚠ 它报告收件箱无法访问：{w['inbox_problem']}（恢复后会自动继续）")
+            if w.get("config_problem"):
+                out.append(f"  ⚠ 规则或模板有误：{w['config_problem']}，等待修复"
+                           f"（{w.get('config_held', 0)} 个文件在等）；修好后自动继续")
             if w["observer_restarts"]:
                 out.append(f"  观察线程已自动重启 {w['observer_restarts']} 次")
     else:
@@ -146,6 +155,7 @@ def lines(status: Status, settings: Settings) -> list[str]:
     if status.inbox_problem:
         out.append(f"⚠ 收件箱 {settings.inbox} 无法访问：{status.inbox_problem}")
     out.append(f"收件箱等待处理：{len(status.waiting)} 个")
+    out += [f"  ⚠ 无法读取 {u['folder']}：{u['why']}（其中的文件不会被处理）" for u in status.unreadable]
     out += [f"  {w['file']}（{w['why']}）" for w in status.waiting[:20]]
     if len(status.waiting) > 20:
         out.append(f"  ……另有 {len(status.waiting) - 20} 个")

@@ -70,7 +70,7 @@ def process(path: str) -> Done:
 
 def recover() -> list[Result]:
     """Finish claims whose process died (this watcher's earlier run, or another one's)."""
-    from automator.recovery import recover as finish_abandoned
+    from automator.pipeline import recover as finish_abandoned
 
     return finish_abandoned(_ctx)
 

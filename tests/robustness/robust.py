@@ -5,6 +5,8 @@ the original kept byte for byte, no traceback, nothing left half-done."""
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 import json
 import os
 import subprocess
@@ -94,3 +96,27 @@ def measured_run(root: Path, *paths: Path | str, timeout: float = 120) -> tuple[
 
 def by_name(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {Path(r["input"]).name: r for r in results}
+
+
+def unprivileged() -> tuple[str, ...] | None:
+    """A prefix that runs a command without the power to ignore permissions, or None."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import automator.pipeline"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+def world_writable_root() -> Path:
+    """A root any user may write to (pytest's own tmp folders are private to root); caller removes it."""
+    from automator.init import init_root
+
+    base = Path(tempfile.mkdtemp(prefix="automator-perm-"))
+    root = base / "root"
+    init_root(root)
+    for path in [base, *base.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    return root

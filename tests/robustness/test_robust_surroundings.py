@@ -15,7 +15,6 @@ permission bits):
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,9 +25,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from robust import CORPUS, EXAMPLES, automator, leftovers, log_text, run, sha256
+from robust import CORPUS, EXAMPLES, automator, leftovers, log_text, run, sha256, unprivileged, world_writable_root
 
-from automator.init import init_root
 from automator.archive.ledger import Ledger
 
 pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
@@ -72,32 +70,16 @@ def test_a_file_where_the_client_folder_goes_means_retry_then_archive(root: Path
     _archived(root, digest)
 
 
-def _unprivileged() -> tuple[str, ...] | None:
-    """A prefix that runs a command without the power to ignore permissions, or None."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        return None
-    prefix = (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import automator.pipeline"], capture_output=True)
-    return prefix if probe.returncode == 0 else None
-
-
 @pytest.fixture
 def open_root() -> Iterator[Path]:
     """A root any user may write to (pytest's own tmp folders are private to root)."""
-    base = Path(tempfile.mkdtemp(prefix="automator-perm-"))
-    root = base / "root"
-    init_root(root)
-    for path in [base, *base.rglob("*")]:
-        path.chmod(0o777 if path.is_dir() else 0o666)
+    root = world_writable_root()
     yield root
-    shutil.rmtree(base, ignore_errors=True)
+    shutil.rmtree(root.parent, ignore_errors=True)
 
 
 def test_permission_denied_on_the_archive_means_retry_then_archive(open_root: Path) -> None:
-    prefix = _unprivileged()
+    prefix = unprivileged()
     if prefix is None:
         pytest.skip("running as root without a working setpriv: cannot be denied a permission")
     root = open_root

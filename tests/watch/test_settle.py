@@ -84,3 +84,23 @@ def test_a_vanished_file_is_simply_forgotten(tmp_path: Path, workbooks: list[Pat
     tracker.note(path, now=0.0)
     path.unlink()  # claimed by another watcher, or the share went away: never an action
     assert tracker.due(1.0) == [] and len(tracker) == 0
+
+
+def test_a_file_its_writer_closed_is_due_at_once_when_complete(tmp_path: Path, workbooks: list[Path]) -> None:
+    """A native close-after-write event ends the wait: no settle time for a complete file;
+    an incomplete one still waits, and a later write takes the shortcut away again."""
+    done, half = tmp_path / "完整.xlsx", tmp_path / "一半.xlsx"
+    done.write_bytes(workbooks[0].read_bytes())
+    half.write_bytes(workbooks[1].read_bytes()[:-30])
+    tracker = Tracker(settle=0.5)
+    tracker.note(done, now=0.0, closed=True)
+    tracker.note(half, now=0.0, closed=True)
+    assert tracker.due(0.01) == [done]
+    assert tracker.due(0.4) == []
+    again = tmp_path / "改过.xlsx"
+    again.write_bytes(workbooks[2].read_bytes()[:-30])
+    tracker.note(again, now=1.0, closed=True)
+    again.write_bytes(workbooks[2].read_bytes())  # written again after the close: wait the settle time
+    os.utime(again, ns=(2, 2))
+    assert tracker.due(1.01) == []
+    assert tracker.due(1.6) == [again]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .watchkit import POLL, Watch, archived, assert_archived_exactly_once, drop, env, ledger, wait_until
+from .watchkit import POLL, Watch, archived, assert_archived_exactly_once, drop, env, every_file, ledger, wait_until
 
 pytestmark = pytest.mark.slow  # real subprocesses / the whole corpus: not in the quick loop
 
@@ -182,3 +182,35 @@ def test_a_file_that_cannot_be_filed_is_put_back_retried_with_back_off_and_logge
 def _status(root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "automator", "status", "--root", str(root)], env=env(),
                           capture_output=True, text=True, timeout=60)
+
+
+def test_a_template_broken_under_the_watcher_holds_files_until_it_is_mended(
+        root: Path, workbooks: list[Path]) -> None:
+    """A configuration problem is not the input's fault: the file waits, is never rejected,
+    `status` says what is wrong, and the file is archived once the template is mended."""
+    import docx
+
+    template = root / "templates" / "agenda.docx"
+    good = template.read_bytes()
+    w = Watch(root, "native").ready()
+    try:
+        broken = docx.Document(str(template))
+        broken.add_paragraph("{{ no_such_field }}")
+        broken.save(str(template))
+        agenda = next(p for p in workbooks if "会议议程" in p.name)
+        inputs = drop([agenda], root / "inbox")
+        log = root / "automator.log"
+        wait_until(lambda: "规则或模板有误" in log.read_text("utf-8"), "the template problem to be logged")
+        wait_until(lambda: (root / "inbox" / agenda.name).exists(), "the file to be put back")
+        wait_until(lambda: "no_such_field" in (out := _status(root).stdout) and "等待修复" in out,
+                   "status to name the template problem", timeout=20)
+        assert not (root / "outbox" / "_已拒收").exists() or not any((root / "outbox" / "_已拒收").iterdir())
+        time.sleep(3)
+        assert log.read_text("utf-8").count("规则或模板有误") == 1  # said once, not on every retry
+        template.write_bytes(good)  # mended
+        wait_until(lambda: archived(root), "the held file to be archived after the fix", timeout=40)
+        w.stop()
+    finally:
+        w.cleanup()
+    assert_archived_exactly_once(root, inputs)
+    assert "_已拒收" not in "".join(str(p) for p in every_file(root / "outbox"))

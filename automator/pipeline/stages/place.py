@@ -29,7 +29,8 @@ class Place(Stage):
         job.claim.note_placing(list(job.destination.files.values()))
         for role, dest in job.destination.files.items():
             if role == "source":
-                job.placed.append(place(job.claim.file, dest, move=False))
+                # An input we may not read cannot be copied: it is moved (renamed) instead.
+                job.placed.append(place(job.claim.file, dest, move=job.reason_code == "unreadable"))
             else:
                 job.placed.append(place(job.staged[role], dest, move=True))
 

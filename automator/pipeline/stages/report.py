@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from automator.document import Severity
+from automator.formatting import printable
 from automator.outcome import Status
 from automator.outputs.report import write_report
 from automator.pipeline.context import Context
@@ -44,5 +45,5 @@ class Report(Stage):
             job.staged["report"] = path
         if "reason" in files:
             path = job.scratch / "reason.txt"
-            path.write_text(reason_text(job), encoding="utf-8")
+            path.write_text(printable(reason_text(job)), encoding="utf-8")
             job.staged["reason"] = path

@@ -33,7 +33,8 @@ class Route(Stage):
         reading = job.reading
         job.destination = plan(ctx.settings, status=job.status, origin=job.origin,
                                doc=reading.doc if reading else None, rule=reading.rule if reading else None,
-                               roles=set(job.staged), archive=archive)
+                               roles=set(job.staged), archive=archive,
+                               keep_source=job.reason_code not in ("link", "special"))
         previous = job.destination.previous
         if previous is not None and reading is not None:
             job.changes = changes(previous.figures, figures(reading.doc), reading.rule)

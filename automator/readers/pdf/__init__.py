@@ -20,9 +20,12 @@ __all__ = ["read_document", "read_pdf"]
 
 
 def read_pdf(path: Path, ruleset: RuleSet) -> Document:
+    """Read within the bounds of automator/limits.py (inflated bytes, seconds)."""
+    from automator.readers.pdf.budget import bounded
     from automator.readers.pdf.read import read_pdf as read
 
-    return read(path, ruleset)
+    with bounded(path.name):
+        return read(path, ruleset)
 
 
 def read_document(path: Path, ruleset: RuleSet, name: str) -> Reading:

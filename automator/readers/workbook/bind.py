@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from openpyxl.utils import get_column_letter
 
+from automator.limits import MAX_ROWS
 from automator.errors import InputError
 from automator.document import CellRef, Document, Row, Table, Value
 from automator.rules.model import FieldSpec, Rule, TableSpec, norm_label
@@ -18,7 +19,6 @@ from automator.readers.workbook.read import RawCell, RawSheet, RawWorkbook
 from automator.values import parse_value
 
 TOTAL_WORDS = {norm_label(x) for x in ("合计", "总计", "小计", "Total", "Totals", "Sum", "合計", "总额")}
-MAX_ROWS = 2000  # a table longer than this is not a document someone typed
 
 
 def _value(spec: FieldSpec, cell: RawCell | None, sheet: RawSheet, book: RawWorkbook) -> Value:

@@ -35,7 +35,7 @@ import logging
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from automator.document import CellRef
 from automator.readers.workbook.formulas_engine import MAX_RANGE_CELLS, Book
@@ -47,8 +47,9 @@ __all__ = ["BLANK", "FUNCTIONS", "MAX_RANGE_CELLS", "ExcelError", "RawCells", "U
 # document, 18 s for a 113,884-cell sheet. Past this many cells it is never asked.
 PACKAGE_MAX_CELLS = 5_000
 
-if TYPE_CHECKING:
-    from automator.readers.workbook.raw import RawWorkbook
+# `RawWorkbook` (readers.workbook.raw) is named in the annotations below but not imported:
+# raw.py asks this module to compute its cells, so importing it back would make a cycle.
+RawWorkbook = Any
 
 log = logging.getLogger(__name__)
 

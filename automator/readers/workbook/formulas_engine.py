@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from automator.limits import MAX_RANGE_CELLS
 from automator.readers.workbook.formulas_values import (
     BLANK,
     FUNCTIONS,
@@ -19,7 +20,6 @@ from automator.readers.workbook.formulas_values import (
     as_number,
 )
 
-MAX_RANGE_CELLS = 100_000  # a SUM over a whole column of a huge sheet is not an agency document
 
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
 _COL = r"\$?[A-Za-z]{1,3}"

@@ -19,12 +19,13 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from automator.document import CellRef
+from automator.limits import MAX_EVALUATED
 
 log = logging.getLogger(__name__)
+__all__ = ["EXCEL_EPOCH", "EXTERNAL", "MAX_EVALUATED", "RawCell", "RawSheet", "RawWorkbook"]
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-# Formulas without a cached result are computed when asked for; a script-written document has
-# dozens. 5,000 of =SUM(big range)+IF(…) took 82 s and 560 MB, so past this many they stay marked.
-MAX_EVALUATED = 500
+# Formulas without a cached result are computed when asked for (automator.limits.MAX_EVALUATED: 5,000 of
+# =SUM(big range)+IF(…) took 82 s and 560 MB, so past that many they stay marked).
 EXTERNAL = re.compile(r"\[(?:\d+|[^\]]+\.xl\w*)\]", re.I)  # [1]Sheet1!A1, '[预算.xlsx]Sheet1'!B2
 
 

@@ -25,7 +25,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
 from automator.errors import InputError
 from automator.readers.workbook.raw import EXCEL_EPOCH, MAX_EVALUATED, RawCell, RawSheet, RawWorkbook
 from automator.readers.workbook.survey import MAX_CELLS, survey
@@ -47,7 +46,12 @@ _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 def _unescape(text: str) -> str:
     """OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
     `_x005F_` for a literal `_`). calamine decodes them; openpyxl leaves them as text."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return _ESCAPE.sub(lambda m: _char(int(m.group(1), 16)), text)
+
+
+def _char(code: int) -> str:
+    # `_xD800_` would be half a surrogate pair: no text can hold it alone.
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 @contextlib.contextmanager

@@ -19,12 +19,11 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from automator.limits import MAX_CELLS, MAX_GRID, MAX_MERGED
 from automator.errors import InputError
 
-MAX_CELLS = 200_000  # an agency document has a few hundred cells
 # calamine allocates the whole rectangle from the first to the last cell of a sheet (32 bytes
 # each) and aborts the process when that fails: two cells at A1 and XFD1048576 ask for 550 GB.
-MAX_GRID = 2_000_000
 _NOT_CELLS = ("sharedstrings", "styles", "theme", "chart", "drawing", "comments", "docprops", "rels",
               "[content_types]", "metadata", "pivot", "externallink", "calcchain", "customxml")
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s>/][^>]*>")
@@ -33,7 +32,6 @@ _LAST_ROW, _LAST_COL = 1_048_576, 16_384  # XFD1048576: no cell lies beyond it
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Za-z]{1,3})\$?(\d+):\$?([A-Za-z]{1,3})\$?(\d+)"')
 # openpyxl makes an object for every cell of a merged range (a merged column B:B took 49 s and
 # 900 MB, a merged sheet never finished); a document merges a few title and label cells.
-MAX_MERGED = 100_000
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
 _EMPTY_CLOSE = re.compile(rb"\s*</(?:\w+:)?c>")
