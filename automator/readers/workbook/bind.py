@@ -8,7 +8,7 @@ and a trailing colon ignored). What cannot be placed is kept in
 from __future__ import annotations
 
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.limits import MAX_ROWS
 from automator.errors import InputError

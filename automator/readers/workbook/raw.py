@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.document import CellRef
 from automator.limits import MAX_EVALUATED

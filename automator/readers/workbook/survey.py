@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.limits import MAX_CELLS, MAX_GRID, MAX_MERGED
 from automator.errors import InputError

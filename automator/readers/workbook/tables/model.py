@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.document import CellRef
 from automator.readers.workbook.raw import RawCell
