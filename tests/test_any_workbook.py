@@ -59,6 +59,7 @@ CASES = [
     (L.day_schedule, "row", "workbook", "12月排期!J4"),            # a header row of day numbers, a 合计 column
     (L.discount_quote, "amount", "workbook", "媒体报价!E3"),        # 数量 × 单价 × 折扣 (0.8 / 80% / 8折)
     (L.two_row_header_quote, "fee", "workbook", "活动报价!E9"),     # 服务费（10%）under a two-row header
+    (L.one_sheet_brief, "amount", "creative_brief", "简报!E19"),    # a 创意简报 on one sheet: label | value lines
 ]
 LAYOUTS = sorted({case[0] for case in CASES}, key=lambda f: f.__name__)
 
@@ -174,3 +175,21 @@ def test_unknown_workbooks_are_filed_by_client_year_and_category(root: Path) -> 
     marked = [p for p in bad["outputs"] if "标注" in p]
     assert marked and (root / marked[0]).exists()
     assert not list((root / "outbox").rglob("*.docx"))  # nothing is rendered for a general workbook
+
+
+def test_an_excel_quote_is_filed_as_a_quote_and_its_folder_can_name_the_client(root: Path) -> None:
+    folder = root / "inbox" / "唐都食品"
+    folder.mkdir()
+    L.production_quote(folder / "星光报价.xlsx")
+    L.media_plan(folder / "排期.xlsx")  # names no client: the folder does
+    _, data = run_json("run", root=root)
+    out = {Path(r["input"]).name: r for r in data["results"]}
+    quote = out["星光报价.xlsx"]
+    assert (quote["status"], quote["doc_type"], quote["client"]) == ("archived", "quote", "唐都食品"), quote
+    assert quote["outputs"] == ["outbox/唐都食品/2026/报价/2026-03-01_上海星光影视制作有限公司_XG-2026-018.xlsx",
+                                "outbox/唐都食品/2026/报价/2026-03-01_上海星光影视制作有限公司_XG-2026-018.检查报告.md"]
+    assert quote["fields"]["total"]["value"] == "56180" and quote["fields"]["total"]["cells"] == ["报价单!F17"]
+    plan = out["排期.xlsx"]
+    assert (plan["client"], plan["outputs"][0].split("/")[1:4:2]) == ("唐都食品", ["唐都食品", "媒介"])
+    report = (root / quote["outputs"][1]).read_text("utf-8")
+    assert "## 读取说明" in report and "报价单!A6:F18" in report

@@ -436,3 +436,25 @@ def two_row_header_quote(path: Path, plant: str = "") -> Path:
     _put(ws, 10, [None, None, None, "税金（6%）：", tax])
     _put(ws, 11, [None, None, None, "总计：", 12000 + fee + tax])
     return _save(wb, path)
+
+
+def one_sheet_brief(path: Path, plant: str = "") -> Path:
+    """A 创意简报 on one sheet: labels in column A with their values in B (some merged across), then
+    the 交付物 table under its title, its amounts adding up to 预算总额."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "简报"
+    ws["A1"] = "创意简报 Creative Brief"
+    lines = [("客户", "唐都食品"), ("品牌", "唐都速冻"), ("项目名称", "春节团圆饭TVC"), ("简报日期", "2026-01-05"),
+             ("客户执行", "李娜"), ("背景", "春节是速冻水饺旺季，竞品投放加大"), ("传播目标", "春节档销量同比增长20%"),
+             ("目标受众", "25–40岁一二线城市家庭主理人"), ("核心诉求", "在家也能吃上团圆的味道"),
+             ("预算总额", 350000), ("首次提案日期", "2026-01-12"), ("最终交付日期", "2026-01-25")]
+    for r, (label, value) in enumerate(lines, start=3):
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, value)
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+    ws["A16"] = "交付物"
+    _put(ws, 17, ["项目", "规格", "数量", "单价", "金额", "交付日期"])
+    _put(ws, 18, ["30秒TVC", "1080P", 1, 200000, 200000, "2026-01-22"])
+    _put(ws, 19, ["平面KV", "A0", 3, 50000 if plant != "amount" else 45000, 150000, "2026-01-20"])   # E19
+    return _save(wb, path)

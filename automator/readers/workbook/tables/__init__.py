@@ -72,7 +72,7 @@ def read_layout(book: RawWorkbook, vocab: Vocabulary, known_labels: set[str] | N
     styled = indents(book.path) if book.size <= 50_000 else {}
     pivots = pivot_areas(book.path)
     for name, sheet in book.sheets.items():
-        tables = find_tables(sheet, vocab, styled.get(name))
+        tables = find_tables(sheet, vocab, styled.get(name), known_labels)
         for area in pivots.get(name, []):
             kept = [t for t in tables if not _overlaps(t, area)]
             if len(kept) != len(tables):

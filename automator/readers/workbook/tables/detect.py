@@ -16,7 +16,7 @@ from automator.readers.workbook.raw import RawCell, RawSheet
 from automator.readers.workbook.tables import cells as kinds
 from automator.readers.workbook.tables.model import ADJUSTMENTS, CAPITAL, TOTALS, Column, FoundTable, TRow
 from automator.readers.workbook.tables.rows import assign_levels, classify_row, is_header_text
-from automator.readers.workbook.tables.vocab import Vocabulary
+from automator.readers.workbook.tables.vocab import Vocabulary, bare, fold
 
 LOOKAHEAD = 3   # rows below a header searched for its first data row
 MAX_TABLES = 40  # per sheet: a sheet of hundreds of two-cell "tables" is not a document's layout
@@ -117,8 +117,23 @@ def _title(grid: Grid, top: int, left: int, right: int) -> str:
     return ""
 
 
-def find_tables(sheet: RawSheet, vocab: Vocabulary, indents: dict[tuple[int, int], int] | None = None
-                ) -> list[FoundTable]:
+def _form_block(table: FoundTable, known: set[str]) -> bool:
+    """Labels down one column, each with its value beside it (客户 | 唐都食品, 简报日期 | 2026-01-05):
+    a form laid out vertically, not a table — its pairs are read as fields instead."""
+    if not known:
+        return False
+    used = {c for r in table.rows for c, cell in r.cells.items() if not cell.copy} | {table.left}
+    if len(used) > 2:
+        return False
+    firsts = [kinds.text(r.cells.get(table.left)) for r in table.rows]
+    header = [c.title for c in table.columns if c.title][:1]
+    labels = [t for t in [*header, *firsts] if t]
+    hits = sum(1 for t in labels if bare(t) in known or fold(t) in known)
+    return bool(labels) and hits * 2 >= len(labels)
+
+
+def find_tables(sheet: RawSheet, vocab: Vocabulary, indents: dict[tuple[int, int], int] | None = None,
+                known: set[str] | None = None) -> list[FoundTable]:
     grid = Grid(sheet)
     tables: list[FoundTable] = []
     for row in grid.rows:
@@ -139,7 +154,7 @@ def find_tables(sheet: RawSheet, vocab: Vocabulary, indents: dict[tuple[int, int
             if first is None:
                 continue
             table = _build(grid, row, left, right, vocab, indents or {})
-            if table is not None:
+            if table is not None and not _form_block(table, known or set()):
                 tables.append(table)
     return tables
 
