@@ -164,6 +164,7 @@ def test_plain_path_matches_openpyxl_on_the_corpus() -> None:
     assert compared >= 20
 
 
+@pytest.mark.slow  # an openpyxl normal-mode load of every corpus workbook with formulas: ~5 s
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="real-world corpus not present")
 def test_formula_path_matches_openpyxl_on_the_corpus() -> None:
     """Formulas from the sheet XML and cached values from calamine = what openpyxl reads."""
