@@ -74,7 +74,8 @@ class SheetTotals(Check):
         if layout is None:
             return
         emit = Emit(self.name, self.severity)
-        reported = {c for f in ctx.earlier if f.severity == Severity.ERROR for c in f.cells}
+        # the cell each earlier error is about (its first; the others are the figures it was held against)
+        reported = {f.cells[0] for f in ctx.earlier if f.severity == Severity.ERROR and f.cells}
         for finding in self._all(layout, emit):
             if finding.cells and finding.cells[0] in reported:
                 continue  # a check of the document's own type already named this cell

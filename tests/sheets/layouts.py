@@ -458,3 +458,23 @@ def one_sheet_brief(path: Path, plant: str = "") -> Path:
     _put(ws, 18, ["30秒TVC", "1080P", 1, 200000, 200000, "2026-01-22"])
     _put(ws, 19, ["平面KV", "A0", 3, 50000 if plant != "amount" else 45000, 150000, "2026-01-20"])   # E19
     return _save(wb, path)
+
+
+def discounted_quote(path: Path, plant: str = "") -> Path:
+    """A vendor's 报价单 with 合计, an 优惠 line, 服务费 8%, 税金 6% and a 总计: more lines under the table than a
+    quote's 小计 + 税额 = 总计 knows; read as a quote all the same, and never wrong for it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "报价"
+    ws["A1"], ws["A2"] = "杭州青禾文化传媒有限公司", "报价单"
+    ws["A3"], ws["C3"] = "致：唐都食品", "日期：2026-04-08"
+    _put(ws, 5, ["序号", "项目", "数量", "单价", "金额"])
+    _put(ws, 6, [1, "短视频拍摄", 3, 12000, 36000])
+    _put(ws, 7, [2, "剪辑包装", 3, 4000, 12000])
+    _put(ws, 8, [None, "合计", None, None, 48000])
+    _put(ws, 9, [None, "优惠", None, None, -3000])
+    _put(ws, 10, [None, "服务费（8%）", None, None, 3600])                        # 8% of 45,000
+    _put(ws, 11, [None, "税金（6%）", None, None, 2916 if plant != "tax" else 2900])  # E11: 6% of 48,600
+    _put(ws, 12, [None, "总计", None, None, 51516 if plant != "tax" else 51500])
+    ws["A13"] = "大写：伍万壹仟伍佰壹拾陆元整" if plant != "tax" else "大写：伍万壹仟伍佰元整"
+    return _save(wb, path)

@@ -73,8 +73,9 @@ def _judge_rate(table: FoundTable, row: TRow, col: int, value: Decimal, rate: De
     fig = figure(table, row, col)
     if fig is None:
         return
-    expected = cents(bases[0] * rate)
-    text = (f"{where(table, row)} {money(value)} 与 {money(bases[0])} × {(rate * 100).normalize():f}% = {money(expected)} 不符，"
+    base = min(bases, key=lambda b: abs(b * rate - value))  # the figure the line was most likely meant on
+    expected = cents(base * rate)
+    text = (f"{where(table, row)} {money(value)} 与 {money(base)} × {(rate * 100).normalize():f}% = {money(expected)} 不符，"
             f"相差 {money(abs(value - expected))}")
     if fig.formula:
         yield from emit.warning("rate-mismatch", text + f"（该格是公式 {fig.formula}）", fig.ref)

@@ -171,15 +171,7 @@ def _zone_fields(layout: Layout, rule: Rule, doc: Document) -> None:
 
     if totals:
         put(names.get("total"), totals[-1])
-    if len(taxes) == 1:
-        before = [r for r in totals if r.row < taxes[0].row]
-        if before and not _parents(found):
-            put(names.get("subtotal"), before[-1])
-        put(names.get("tax"), taxes[0])
-        if taxes[0].rate is not None:
-            put(names.get("tax_rate"), taxes[0], raw=str(Decimal(taxes[0].rate) * 100) + "%")
-    elif totals and not taxes and not _parents(found):
-        put(names.get("subtotal"), totals[-1])
+    _put_subtotal_and_tax(found, col, main, totals, taxes, names, put)
     capital = next((r for r in rows if r.role == CAPITAL or r.words), None)
     if capital is not None:
         from automator.readers.workbook.tables.cells import capital_words
@@ -188,6 +180,33 @@ def _zone_fields(layout: Layout, rule: Rule, doc: Document) -> None:
                             if (w := capital_words(str(c.value)))), None)
         if found_words:
             put(names.get("capital"), capital, raw=found_words[0], at=found_words[1])
+
+
+def _put_subtotal_and_tax(found: FoundTable, col: int, main: Table, totals: list[TRow], taxes: list[TRow],
+                          names: dict[str, str], put) -> None:  # type: ignore[no-untyped-def]
+    """The quote's 小计 + 税额 = 总计 and 税额 = 小计 × 税率 fields, only where the sheet is that simple:
+    no 服务费 or 优惠 lines (which those checks do not know), at most one 税金 line, and a 小计 that the
+    lines add up to — anything else is the general sheet check's to judge, so no field check guesses."""
+    if any(r.role in ADJUSTMENTS and r.role != TAX for r in found.rows) or len(taxes) > 1 or _parents(found):
+        return
+    before = [r for r in totals if not taxes or r.row < taxes[0].row]
+    if not before:
+        return
+    sub = before[-1].number(col)
+    amounts = [v.value for row in main.rows if (v := row.cells.get("amount")) is not None and v.problem is None
+               and isinstance(v.value, Decimal | int)]
+    if sub is None or not amounts or cents(sum(amounts, Decimal(0))) != cents(sub.value):
+        return
+    put(names.get("subtotal"), before[-1])
+    if taxes:
+        put(names.get("tax"), taxes[0])
+        rate, tax = taxes[0].rate, taxes[0].number(col)
+        if rate is not None and tax is not None and cents(sub.value * rate) == cents(tax.value):
+            put(names.get("tax_rate"), taxes[0], raw=str(Decimal(rate) * 100) + "%")
+
+
+def cents(d: Decimal) -> Decimal:
+    return Decimal(d).quantize(Decimal("0.01"))
 
 
 def layout_ref(table: FoundTable, cell: object) -> CellRef:
