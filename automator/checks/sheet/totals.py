@@ -204,6 +204,13 @@ def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Em
         yield from _mismatch(table, entry, col, expected, entries, book, emit)
 
 
+def _fractions(table: FoundTable, col: int) -> bool:
+    """Every figure of the column a fraction between -1 and 1 (0.25, 0.3…): shares or rates whatever the
+    header says; their 合计 may be an average or a weighted figure, which is not ours to guess."""
+    values = [n.value for r in table.rows if r.role == ITEM and (n := r.number(col)) is not None]
+    return bool(values) and all(-1 < v < 1 and v != 0 for v in values)
+
+
 def _unreadable_above(table: FoundTable, row: TRow, col: int) -> list[str]:
     """Cells above the total in its column that hold something which is not a figure ('约5万', '待定')."""
     out = []
@@ -220,7 +227,7 @@ def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, ent
               book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
     money = formatter(table, col)
     fig = figure(table, entry.row, col)
-    if fig is None:
+    if fig is None or _fractions(table, col):
         return
     unreadable = _unreadable_above(table, entry.row, col)
     if unreadable and not fig.formula:
