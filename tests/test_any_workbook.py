@@ -48,6 +48,7 @@ CASES = [
     (L.formula_budget, "typed", "workbook", "预算!C9"),          # 合计 typed over the SUM
     (L.formula_budget, "text", "workbook", "预算!C6"),           # SUM skips '6825元' typed as text
     (L.formula_budget, "stale", "workbook", "预算!C9"),          # the saved result is out of date
+    (L.formula_budget, "range", "workbook", "预算!C6"),          # =SUM(C4:C4) leaves out a line of its group
     (L.side_by_side, "right", "workbook", "费用汇总!F6"),         # the right-hand table's 合计
     (L.media_plan, "row", "workbook", "2026媒介排期!F3"),          # a row's 合计 column
     (L.text_sums, "wrong", "workbook", "Sheet!B2"),              # '9000+2190=11290' typed as text

@@ -209,7 +209,7 @@ def formula_budget(path: Path, plant: str = "") -> Path:
     _put(ws, 3, ["项目", "说明", "金额"])
     _put(ws, 4, ["摄影", None, "6825元" if plant == "text" else 6825])
     _put(ws, 5, ["后期", None, 12000])
-    _put(ws, 6, ["小计", None, "=SUM(C4:C5)"])
+    _put(ws, 6, ["小计", None, "=SUM(C4:C4)" if plant == "range" else "=SUM(C4:C5)"])  # C6: leaves out 后期
     _put(ws, 7, ["物料", None, 3000])
     _put(ws, 8, ["小计", None, "=SUM(C7:C7)"])
     _put(ws, 9, ["合计", None, 21825 if plant == "typed-ok" else 22825 if plant == "typed" else "=C6+C8"])

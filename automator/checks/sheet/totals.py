@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from automator.checks.sheet.common import Emit, agree, figure, formatter, recompute, where
+from automator.checks.sheet.ranges import range_problem, rows_summed
 from automator.readers.workbook.tables.model import (
     ADJUSTMENTS,
     DISCOUNT,
@@ -124,11 +125,17 @@ def _entries(table: FoundTable, col: int) -> list[_Entry]:
     return out
 
 
+def _start(entries: list[_Entry], i: int) -> int:
+    """Where the segment the total at `entries[i]` totals begins: after the last total of its rank or higher."""
+    rank = RANK[entries[i].row.role]
+    return next((j + 1 for j in range(i - 1, -1, -1)
+                 if entries[j].row.role in TOTALS and RANK[entries[j].row.role] >= rank), 0)
+
+
 def _readings(entries: list[_Entry], i: int) -> list[tuple[str, Decimal, bool]]:
     """What the total at `entries[i]` may be: (reading, figure, has items), most natural first."""
     rank = RANK[entries[i].row.role]
-    start = next((j + 1 for j in range(i - 1, -1, -1)
-                  if entries[j].row.role in TOTALS and RANK[entries[j].row.role] >= rank), 0)
+    start = _start(entries, i)
     segment = entries[start:i]
     out: list[tuple[str, Decimal, bool]] = []
     has_items = any(e.row.role == ITEM for e in segment)
@@ -201,7 +208,10 @@ def check_totals(table: FoundTable, col: int, book: RawWorkbook | None, emit: Em
             continue
         # the reading nearest the declared figure says best what was meant (and by how much it is off)
         expected = min((v for _, v, has in readings if has), key=lambda v: abs(v - entry.value))  # type: ignore[operator]
-        yield from _mismatch(table, entry, col, expected, entries, book, emit)
+        segment = entries[_start(entries, i):i]
+        group = ([e.row.row for e in segment if e.row.role == ITEM and e.counts and e.counts["top"]],
+                 [e.row.row for e in segment if e.row.role in TOTALS])
+        yield from _mismatch(table, entry, col, expected, entries, book, emit, group)
 
 
 def _fractions(table: FoundTable, col: int) -> bool:
@@ -224,7 +234,8 @@ def _unreadable_above(table: FoundTable, row: TRow, col: int) -> list[str]:
 
 
 def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, entries: list[_Entry],
-              book: RawWorkbook | None, emit: Emit) -> Iterator[Finding]:
+              book: RawWorkbook | None, emit: Emit, group: tuple[list[int], list[int]] = ([], [])
+              ) -> Iterator[Finding]:
     money = formatter(table, col)
     fig = figure(table, entry.row, col)
     if fig is None or _fractions(table, col):
@@ -252,6 +263,16 @@ def _mismatch(table: FoundTable, entry: _Entry, col: int, expected: Decimal, ent
             yield from emit.error("text-skipped", f"{name}{cname}的公式 {fig.formula} = {money(entry.value)}，"
                                   f"没有算入以文字填写的金额 {cells}（Excel 的求和会跳过文字），"
                                   f"应为 {money(expected)}", fig.ref, expected=expected, actual=entry.value)
+            return
+        letter = fig.ref.coord.rstrip("0123456789")
+        summed, lower = rows_summed(fig.formula, letter), set(group[1])
+        if summed and summed == lower:
+            return  # it adds up exactly the 小计s above it: a wrong one is reported on its own
+        problem = range_problem(fig.formula, letter, *group)
+        if problem:
+            yield from emit.error("formula-range", f"{name}{cname} {money(entry.value)}：{problem}，"
+                                  f"它所合计的各行之和为 {money(expected)}", fig.ref, expected=expected,
+                                  actual=entry.value)
             return
         yield from emit.warning("formula-total", f"{name}{cname}的公式 {fig.formula} = {money(entry.value)}，"
                                 f"与上面各行之和 {money(expected)} 不一致（相差 {diff}），请确认公式的范围是否漏了或多算了行",
