@@ -195,3 +195,14 @@ def test_an_excel_quote_is_filed_as_a_quote_and_its_folder_can_name_the_client(r
     assert (plan["client"], plan["outputs"][0].split("/")[1:4:2]) == ("唐都食品", ["唐都食品", "媒介"])
     report = (root / quote["outputs"][1]).read_text("utf-8")
     assert "## 读取说明" in report and "报价单!A6:F18" in report
+
+
+def test_a_file_named_for_a_type_is_read_as_it_and_told_what_is_missing(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(L.one_sheet_contact_report(tmp_path / "x.xlsx"))
+    wb.active["C5"], wb.active["D5"] = None, None  # no 撰写人
+    wb.save(tmp_path / "客户会议报告-春节提案.xlsx")
+    reading, findings = check(tmp_path / "客户会议报告-春节提案.xlsx", ruleset)
+    assert reading.rule.key == "contact_report"
+    assert [(f.check, f.severity) for f in findings] == [("required", "error")] and "撰写人" in findings[0].message

@@ -56,7 +56,7 @@ def choose(book: RawWorkbook, ruleset: RuleSet, name: str) -> tuple[Document, Ru
     general = next((r for r in readers if r.match.any_workbook), None)
     layout = read_layout(book, vocabulary(ruleset), _known_labels(readers))
     preferred = [match.rule] if match is not None and match.rule in known else []
-    picked = pick(layout, preferred, name) or pick(layout, known, name)
+    picked = pick(layout, preferred, name, named=True) or pick(layout, known, name)
     if picked is not None:
         from automator.readers.workbook.layout_bind import bind_layout
 

@@ -226,8 +226,11 @@ def bind_layout(layout: Layout, rule: Rule) -> Document:
     return doc
 
 
-def pick(layout: Layout, rules: list[Rule], filename: str) -> tuple[Rule, str] | None:
-    """The known type this one-sheet layout is, with the evidence; None when the evidence is short."""
+def pick(layout: Layout, rules: list[Rule], filename: str, *, named: bool = False) -> tuple[Rule, str] | None:
+    """The known type this one-sheet layout is, with the evidence; None when the evidence is short.
+
+    `named`: the file name matched the rule's pattern (客户会议报告-….xlsx): the AE meant this type, so two
+    of its own fields are evidence enough and its `required` check says what is missing."""
     best: tuple[int, Rule, str] | None = None
     for rule in rules:
         fields = _fields(layout, rule)
@@ -240,9 +243,9 @@ def pick(layout: Layout, rules: list[Rule], filename: str) -> tuple[Rule, str] |
             probe.tables[spec0.key] = _bind_table(tables[spec0.key][0], spec0, tables[spec0.key][1])
             _zone_fields(layout, rule, probe)
         need = [f.key for f in rule.fields if f.required and f.key not in COMMON]
-        if any(k not in probe.fields or probe.fields[k].blank for k in need):
-            continue
         own = sum(1 for k in probe.fields if k not in COMMON)
+        if any(k not in probe.fields or probe.fields[k].blank for k in need) and not (named and own >= 2):
+            continue
         title = titled(layout, rule, filename)
         if not title and (own < 3 or not tables):
             continue
