@@ -24,35 +24,44 @@ class SheetTotals(Check):
     warning), `why`, `message` (not used: each kind of finding has its own wording).
 
     It looks at the tables the workbook reader found on every sheet (header rows anywhere,
-    title rows above, merged and two-row headers, tables side by side, blank separator rows,
-    section rows; the report lists what was found) and holds, column by column:
+    title and banner rows above, merged and two-row headers, a row of day numbers under a
+    month, tables side by side, blank separator rows, section rows; the check report lists
+    each table found, so a wrong guess is visible) and holds, column by column:
 
-    - **total rows** — 小计 / 合计 / 总计 / 共计 / Total (words in `rules/words.yaml`):
-      a 小计 against the items since the previous total or its section; a 合计 or 总计
-      against the 小计s and items above it plus the 税金 / 服务费 / 优惠 lines in between;
-      a total typed in where a formula should be is held the same way;
-    - **formulas** — a `SUM(…)` total is computed afresh from its range: a cached result
-      that differs is an error (the file was saved without recalculating); a formula that
-      skips amounts typed as text (Excel's SUM does) is an error; a formula whose range
-      simply differs from the rows above is a warning. Formulas the file holds no result for
-      are computed by our own engine; links to other workbooks never are (a warning);
-    - **parent rows** — a module or section row with a figure against its indented child
-      rows (indentation, Excel's indent, numbering 一、 > 1. > 1.1, or the label's column);
+    - **total rows** — 小计 / 合计 / 总计 / 共计 / Total and a group's own `前期小计` (the
+      words are in `rules/words.yaml`): a 小计 against the items since the previous total or
+      its section; a 合计 or 总计 against the 小计s and items above it plus the 税金 / 服务费 /
+      优惠 lines in between; a total typed in where a formula should be is held the same way;
+    - **formulas** — a total's formula is computed afresh from the cells as they are: a saved
+      result that differs is an error (saved without recalculating); a `SUM` that skips
+      amounts typed as text (Excel's does) is an error; a `SUM(F8:F9)` or `=F8+F9` that leaves
+      out a line of its group, or counts a 小计 with its own lines, is an error; a formula that
+      otherwise differs from the rows above is a warning. Formulas the file holds no result
+      for are computed by our own engine; links to other workbooks never are (a warning on
+      the cell);
+    - **parent rows** — a module or section row with a figure against its child rows below
+      it (Excel's indent or leading blanks, numbering 一、 > 1. > 1.1, or the label's column);
     - **数量 × 单价 = 金额** when the header names a price and an amount column (with 天数,
-      人数… and 折扣 when the header has them); **合计 columns** against the figures to
-      their left; **小计 cells merged** down over their group against the group's amounts;
-    - **税金 / 服务费 lines** that state a rate (`税金（6%）`) against rate × the total above;
-    - **大写** words against the figure beside them or the last total above;
+      人数… and 折扣 — 0.8, 80%, 8折 — when the header has them); **合计 columns** against
+      the figures to their left; **小计 cells merged** down over their group against the
+      group's amounts;
+    - **税金 / 服务费 lines** that state a rate (`税金（6%）`, `服务费 10%`, or a 6% cell in the
+      row) against rate × the total above (or that total with the lines added since;
+      tax-inclusive and grossed-up ways are accepted);
+    - **大写** words against the figure beside them, or against the last total above;
     - **arithmetic typed as text** (`9000+2190=11190`) must be right; without `=` it is
-      counted, with a warning. Figures typed as text with units (`673元/年`, `¥1,200`,
-      `1.2万`, `3k`, `10w`) are read as figures.
+      counted, with a warning. Figures typed as text with units (`673元/年`, `'2190.2 每年`,
+      `¥1,200`, `1.2万`, `3k`, `10w`, `(1,000)`) are read as figures.
 
-    What it will not guess: a table whose columns it cannot tell apart (no header row, or
-    headers it has no word for) is only held to its total rows; a relation between columns
-    that the rows themselves do not confirm (most rows must keep it) is not checked; a total
-    that agrees with any sensible reading of its rows (counting parents or their children,
-    its section or everything above) is taken as right; levels taken only from which column
-    a label sits in are reported as warnings. When unsure, it warns or says nothing.
+    What it will not guess: a table without a header row it recognises is not a table to it;
+    a relation between columns that the rows themselves do not confirm (at least two rows and
+    half of them must keep it) is not checked; a total that agrees with any sensible reading
+    of its rows (counting parents or their children, rows that add up to the row above them,
+    its section, everything above) is taken as right; a total over a cell that is not a
+    figure (`待定`) is only a warning; 单价, 折扣, 占比, 率, 均价, 余额, 累计, 序号 and columns of
+    fractions are never added up; a level taken only from the column a label sits in, or a
+    table whose values run past its header, gives warnings; pivot tables (Excel's own sums)
+    are not checked. When unsure, it warns or says nothing.
 
     Finding cells: the declared figure that disagrees (the total, the parent row's figure,
     the amount, the tax line, the 大写 words and their figure).

@@ -21,12 +21,11 @@ from automator.readers.workbook.tables import Layout
 from automator.readers.workbook.tables.model import ADJUSTMENTS, CAPITAL, ITEM, TAX, TOTALS, FoundTable, TRow
 from automator.readers.workbook.tables.numbers import read_number
 from automator.readers.workbook.tables.pairs import Pair
-from automator.readers.workbook.tables.vocab import bare
+from automator.readers.workbook.tables.vocab import Vocabulary, bare
 from automator.rules.model import FieldSpec, Rule, TableSpec, norm_label
 from automator.values import parse_value
 
 COMMON = ("doc_type", "client", "brand")
-_COMPANY = ("公司", "工作室", "传媒", "影视", "文化", "广告", "集团", "事务所", "制作", "有限", "ltd", "inc", "studio", "co.")
 
 
 def field_labels(rule: Rule, spec: FieldSpec) -> set[str]:
@@ -64,8 +63,8 @@ def _fields(layout: Layout, rule: Rule) -> dict[str, Value]:
             out[spec.key] = _value(spec, pair.value, pair.ref, pair.cell.formula if pair.cell else None)
     company = rule.options.get("company_title")
     if company and company not in out and rule.field(company) is not None:
-        line = next(((t, r) for lines in layout.titles.values() for t, r in lines
-                     if any(w in t.casefold() for w in _COMPANY)), None)
+        vocab = layout.vocab or Vocabulary.from_words(None)
+        line = next(((t, r) for lines in layout.titles.values() for t, r in lines if vocab.names_company(t)), None)
         if line is not None:
             out[company] = _value(rule.field(company), line[0], line[1])  # type: ignore[arg-type]
     return out

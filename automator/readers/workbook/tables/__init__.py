@@ -33,6 +33,7 @@ __all__ = ["FoundTable", "Layout", "Pair", "Vocabulary", "read_layout"]
 @dataclass
 class Layout:
     book: RawWorkbook
+    vocab: Vocabulary | None = None
     tables: list[FoundTable] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     titles: dict[str, list[tuple[str, CellRef]]] = field(default_factory=dict)  # sheet -> lone text lines above its tables
@@ -68,7 +69,7 @@ def _titles(book: RawWorkbook, name: str, tables: list[FoundTable]) -> list[tupl
 
 
 def read_layout(book: RawWorkbook, vocab: Vocabulary, known_labels: set[str] | None = None) -> Layout:
-    layout = Layout(book)
+    layout = Layout(book, vocab)
     styled = indents(book.path) if book.size <= 50_000 else {}
     pivots = pivot_areas(book.path)
     for name, sheet in book.sheets.items():

@@ -19,7 +19,7 @@ import yaml
 
 LISTS = ("subtotal_labels", "total_labels", "grand_labels", "tax_labels", "fee_labels", "discount_labels",
          "capital_labels", "of_which_labels", "amount_headers", "price_headers", "qty_headers", "discount_headers",
-         "not_additive_headers", "sequence_headers", "note_labels")
+         "not_additive_headers", "sequence_headers", "note_labels", "company_words")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+|\d+(?:\.\d+)*|[a-z])[、.．)）]\s*")
 
@@ -103,6 +103,11 @@ class Vocabulary:
         """A line under a table that ends it: 备注：…, 报价人：…, 以上报价含税…"""
         b = fold(text)
         return any(b.startswith(w) for w in self.lists["note_labels"] if w)
+
+    def names_company(self, text: Any) -> bool:
+        """A line naming a company (the vendor's name above its quote)."""
+        b = fold(text)
+        return any(w in b for w in self.lists["company_words"])
 
     def header_role(self, text: Any) -> tuple[str, bool]:
         """(role, total-like) of a column header: role is seq / price / discount / rate / qty / amount / other."""
