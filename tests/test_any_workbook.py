@@ -62,6 +62,7 @@ CASES = [
     (L.two_row_header_quote, "fee", "workbook", "活动报价!E9"),     # 服务费（10%）under a two-row header
     (L.one_sheet_brief, "amount", "creative_brief", "简报!E19"),    # a 创意简报 on one sheet: label | value lines
     (L.discounted_quote, "tax", "quote", "报价!E11"),               # 合计, 优惠, 服务费 8%, 税金 6%, 总计
+    (L.merged_label_quote, "merged", "workbook", "Sheet!E4"),       # 小计 merged beside its lines, no header
 ]
 LAYOUTS = sorted({case[0] for case in CASES}, key=lambda f: f.__name__)
 

@@ -478,3 +478,21 @@ def discounted_quote(path: Path, plant: str = "") -> Path:
     _put(ws, 12, [None, "总计", None, None, 51516 if plant != "tax" else 51500])
     ws["A13"] = "大写：伍万壹仟伍佰壹拾陆元整" if plant != "tax" else "大写：伍万壹仟伍佰元整"
     return _save(wb, path)
+
+
+def merged_label_quote(path: Path, plant: str = "") -> Path:
+    """Group totals merged down beside their lines under a blank header, the word 小计 merged the same
+    way in the column before them."""
+    wb = Workbook()
+    ws = wb.active
+    _put(ws, 1, ["分类", "项目", "金额", None, None])
+    ws.merge_cells("C1:E1")
+    rows = [("前期", "导演", 20000), (None, "脚本", 8000), ("拍摄", "摄影", 10000), (None, "灯光", 15000), (None, "美术", 5000)]
+    for i, (group, item, amount) in enumerate(rows, start=2):
+        _put(ws, i, [group, item, amount])
+    ws["D2"], ws["E2"] = "小计", 28000
+    ws["D4"], ws["E4"] = "小计", 30000 if plant != "merged" else 31000      # E4
+    for rng in ("A2:A3", "A4:A6", "D2:D3", "E2:E3", "D4:D6", "E4:E6"):
+        ws.merge_cells(rng)
+    _put(ws, 7, ["合计", None, 58000, None, 58000])
+    return _save(wb, path)

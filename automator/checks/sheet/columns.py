@@ -110,9 +110,11 @@ def check_products(table: FoundTable, emit: Emit) -> Iterator[Finding]:
 def check_row_totals(table: FoundTable, emit: Emit) -> Iterator[Finding]:
     """A 合计/小计 column: its figure in each row is the sum of figures to its left (or a product)."""
     numeric = [c for c in table.columns if c.numeric]
-    for target in (c for c in numeric if c.total_like):
-        if any(r.span.get(target.col) for r in table.rows):
-            yield from check_merged(table, target, emit)
+    for target in numeric:
+        if any(r.span.get(target.col, 0) > r.row for r in table.rows if r.role == ITEM):
+            yield from check_merged(table, target, emit)  # figures merged down over groups: their sums
+            continue
+        if not target.total_like:
             continue
         left = [c for c in numeric if c.col < target.col and c.additive and not c.total_like]
         if not left:
@@ -140,7 +142,8 @@ def _sum(cols: list[int]) -> Callable[[TRow], Decimal | None]:
 def check_merged(table: FoundTable, target: Column, emit: Emit) -> Iterator[Finding]:
     """A 小计 cell merged down over its group's rows equals the sum of the group's amounts."""
     anchors = [(r, r.span[target.col]) for r in table.rows if target.col in r.span and _value(r, target.col) is not None]
-    sources = [c for c in table.columns if c.numeric and c.additive and c.col < target.col and not c.total_like]
+    sources = [c for c in table.columns if c.numeric and c.additive and c.col < target.col and not c.total_like
+               and not any(r.span.get(c.col, 0) > r.row for r in table.rows)]
     if not anchors or not sources:
         return
     by_row = {r.row: r for r in table.rows}

@@ -177,7 +177,8 @@ def _beside(table: FoundTable, row: TRow, col: int) -> list[tuple[str, Decimal, 
     """For a 小计/合计 column (per row or merged over groups), its total may also be the total row's figure
     in the amount column it sums: that figure is held in its own column."""
     column = table.column(col)
-    if column is None or not column.total_like:
+    merged = any(r.span.get(col, 0) > r.row for r in table.rows)
+    if column is None or not (column.total_like or merged):
         return []
     out = []
     for other in table.columns:
