@@ -68,8 +68,8 @@ def choose(book: RawWorkbook, ruleset: RuleSet, name: str) -> tuple[Document, Ru
 
 def _how(layout: Layout, rule: Rule) -> str:
     tables = len(layout.tables)
-    return f"不是已知的文档类型，按{rule.zh}检查（识别到 {tables} 张表格）" if tables else \
-        f"不是已知的文档类型，按{rule.zh}检查（没有识别到带表头的表格）"
+    found = f"识别到 {tables} 张表格" if tables else "没有识别到带表头的表格"
+    return f"不属于已知的文档类型，{found}"
 
 
 __all__ = ["bare", "choose", "vocabulary"]
