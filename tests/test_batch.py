@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import run_json, tree
 
 
@@ -25,6 +27,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_nothing(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
     for i in range(40):
         make_workbook(root / "inbox", "agenda", f"议程{i:02d}.xlsx", fields={"meeting_title": f"周例会第{i}期"})

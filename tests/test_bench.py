@@ -22,6 +22,7 @@ def _text(docx: Path) -> str:
         return zf.read("word/document.xml").decode("utf-8")
 
 
+@pytest.mark.slow
 def test_inputs_are_distinct_and_archive_with_timings(tmp_path: Path) -> None:
     root = tmp_path / "root"
     subprocess.run([sys.executable, "-m", "automator", "init", str(root)], check=True, capture_output=True)
