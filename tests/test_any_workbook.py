@@ -174,7 +174,10 @@ def test_unknown_workbooks_are_filed_by_client_year_and_category(root: Path) -> 
     assert out["排期.xlsx"]["outputs"][0].split("/")[3] == "媒介"
     bad = out["费用.xlsx"]
     assert bad["status"] == "review"
-    assert [f["cells"] for f in bad["findings"]] == [["供应商费用!C10"]]
+    assert [(f["check"], f["cells"]) for f in bad["findings"]] == [
+        ("client", []),  # a warning: it names no client and was dropped straight into inbox/
+        ("sheet_totals", ["供应商费用!C10"])]
+    assert "请放入 inbox/<客户>/ 或写明客户" in bad["findings"][0]["message"]
     marked = [p for p in bad["outputs"] if "标注" in p]
     assert marked and (root / marked[0]).exists()
     assert not list((root / "outbox").rglob("*.docx"))  # nothing is rendered for a general workbook

@@ -108,6 +108,7 @@ def test_the_big_media_inventory_is_checked_quickly_and_its_external_link_warned
     result = next(r for n, r in xlsx_run["results"].items() if n.startswith("tomwugdgz__mediaplaner"))
     assert result["status"] == "archived"
     assert [(f["severity"], f["code"], f["cells"]) for f in result["findings"]] == [
+        ("warning", "client", []),  # dropped straight into inbox/: no client folder, none named
         ("warning", "external-link", ["户外点位导入表!E2796"])]
 
 
