@@ -38,7 +38,8 @@ class _Strict(BaseModel):
 
 class Agency(_Strict):
     names: tuple[str, ...] = ()
-    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts)."""
+    """Names the agency signs with (购买方 on vendor invoices, 单位 of our own people in contacts).
+    Default: the letterhead's `name` and `name_en` (rules/_common.yaml `agency:`)."""
 
 
 class Mail(_Strict):
@@ -68,6 +69,9 @@ class Notify(_Strict):
 
 class Pdf(_Strict):
     enabled: bool = True
+    """A PDF beside every archived Word document (needs LibreOffice; without it the .docx alone)."""
+    soffice: str | None = None
+    """LibreOffice's soffice program, where it is not on PATH or in the usual install folder."""
 
 
 class WebUser(_Strict):
@@ -78,8 +82,18 @@ class WebUser(_Strict):
 
 class Web(_Strict):
     users: tuple[WebUser, ...] = ()
+    """Who may sign in to `automator serve` (a page with a name and a password)."""
     user_header: str | None = None
     """Trust this header (set by a reverse proxy that authenticates) as the signed-in user."""
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    """The addresses `user_header` is believed from (the proxy's); from any other it is ignored."""
+
+    @field_validator("user_header")
+    @classmethod
+    def _header(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9-]+", v):
+            raise ValueError("user_header must be a header name such as X-Remote-User")
+        return v
 
 
 class Queue(_Strict):

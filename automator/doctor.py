@@ -114,6 +114,16 @@ def _disk(settings: Settings) -> Check:
     return Check(True, f"磁盘剩余 {free / 1e9:.1f} GB")
 
 
+def _deliver(settings: Settings) -> list[Check]:
+    """LibreOffice and fonts for the PDFs; mail settings and the address book (automator/deliver)."""
+    from automator.deliver.status import checks
+
+    try:
+        return [Check(c.ok, c.message, c.hint) for c in checks(settings)]
+    except AutomatorError as exc:  # automator.yaml itself is wrong
+        return [Check(False, exc.message, exc.hint or "")]
+
+
 def diagnose(settings: Settings) -> list[Check]:
     if not settings.root.is_dir():
         return [Check(False, f"工作目录 {settings.root} 不存在", f"运行 `automator init {settings.root}`")]
@@ -121,6 +131,7 @@ def diagnose(settings: Settings) -> list[Check]:
     checks += _rules_and_templates(settings) if settings.rules.is_dir() else [
         Check(False, "rules/ 不存在", f"运行 `automator init {settings.root}`")]
     checks += [_ledger(settings), *_broker(settings), _disk(settings), *_system_folders(settings)]
+    checks += _deliver(settings)
     waiting = sum(1 for _ in settings.processing.glob("*/")) if settings.processing.is_dir() else 0
     if waiting:
         checks.append(Check(True, f"processing/ 中有 {waiting} 个未完成的文件",

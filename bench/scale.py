@@ -55,7 +55,9 @@ def _env() -> dict[str, str]:
 
 
 def _configure(root: Path, **keys: str) -> None:
-    (root / "automator.yaml").write_text("".join(f"{k}: {v}\n" for k, v in keys.items()), "utf-8")
+    # as bench/run.py: no PDFs (their own benchmark is bench/pdf_convert.py)
+    text = "pdf: {enabled: false}\n" + "".join(f"{k}: {v}\n" for k, v in keys.items())
+    (root / "automator.yaml").write_text(text, "utf-8")
 
 
 class Rows:

@@ -45,9 +45,12 @@ from automator.settings import Settings  # noqa: E402
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A working root laid out by `automator init` (packaged templates and rules)."""
+    """A working root laid out by `automator init` (packaged templates and rules), making no
+    PDFs: LibreOffice costs ~0.2 s a document, and the PDF tests (tests/deliver, slow) turn
+    it on in their own automator.yaml."""
     path = tmp_path / "root"
     init_root(path)
+    (path / "automator.yaml").write_text("pdf: {enabled: false}\n", "utf-8")
     return path
 
 

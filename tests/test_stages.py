@@ -53,10 +53,10 @@ def test_a_rejection_carries_its_reason_code(root: Path) -> None:
 
 def test_the_stage_list_is_the_one_documented() -> None:
     names = [s.name for s in STAGES]
-    assert names[:10] == ["intake", "read", "check", "render", "verify", "annotate", "route", "report", "place",
-                          "ledger"]
+    assert names[:12] == ["intake", "read", "check", "render", "verify", "annotate", "recipients", "route", "report",
+                          "place", "ledger", "deliveries"]
     readme = (REPO / "README.md").read_text("utf-8")
-    assert " → ".join(names[:6]) in readme and " → ".join(names[6:10]) in readme
+    assert " → ".join(names[:7]) in readme and " → ".join(names[7:12]) in readme
 
 
 def test_a_ledger_written_by_release_0_1_0_keeps_its_documents(root: Path) -> None:

@@ -92,10 +92,22 @@ EXAMPLES = {
             {"media": "上海地铁灯箱", "format": "12 封灯箱", "start": dt.date(2027, 1, 1), "end": dt.date(2027, 1, 31),
              "spots": 40, "unit_price": 3750, "discount": "80%", "net": 120000, "share": "10%"}]},
         totals={"plan": {"net": 1200000, "share": "100%"}}),
+    "followup": dict(
+        fields={"client": CLIENT, "brand": BRAND, "visit_date": dt.date(2026, 11, 26), "visitor": "李娜",
+                "contact": "陈思远", "method": "上门",
+                "summary": "客户对方案 B 的创意方向满意；对地铁灯箱的画面亮度和上市排期有顾虑。"},
+        tables={"problems": [
+            {"no": 1, "problem": "主视觉在地铁灯箱样张上偏暗，产品包装看不清", "urgency": "紧急",
+             "department": "创意部", "deadline": dt.date(2026, 11, 28), "status": "处理中"},
+            {"no": 2, "problem": "希望每周收到一次投放数据简报", "urgency": "不紧急",
+             "department": "媒介部", "deadline": "2026-12-10", "status": "未开始"},
+            {"no": 3, "problem": "估价单中拍摄天数与脚本不一致，需核对", "urgency": "紧急",
+             "department": "制作部", "deadline": "2026年11月27日", "status": "未开始"}]}),
 }
 
 NAMES = {"agenda": "会议议程-冬季新品提案会.xlsx", "contact_report": "客户会议报告-冬季新品提案会.xlsx",
-         "creative_brief": "创意简报-星河暖酸奶.xlsx", "media_brief": "媒介简报-星河暖酸奶.xlsx"}
+         "creative_brief": "创意简报-星河暖酸奶.xlsx", "media_brief": "媒介简报-星河暖酸奶.xlsx",
+         "followup": "客户回访记录-星河乳业.xlsx"}
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Build the four docxtpl templates in `templates/` with python-docx.
+"""Build the docxtpl templates in `templates/` with python-docx.
 
     python tools/make_templates.py [OUT_DIR]
 
@@ -464,7 +464,7 @@ def _write_reproducible(data: bytes, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-# --------------------------------------------------------------------------- the four documents
+# --------------------------------------------------------------------------- the documents
 
 NUM = "{{ r.no }}"
 ATTENDEES = [Col("姓名", "{{ r.name }}", 40), Col("公司", "{{ r.company }}", 78), Col("职位", "{{ r.title }}", 56)]
@@ -573,11 +573,33 @@ def media_brief(b: Builder) -> None:
     b.signoff(["客户执行", "媒介经理", "客户总监", "客户确认"])
 
 
+def followup(b: Builder) -> None:
+    b.headline("{{ client }}")
+    b.draft_banner()
+    b.facts([
+        (("客户", "{{ client }}"), ("品牌", "{{ brand }}")),
+        (("回访日期", "{{ visit_date }}"), ("回访方式", "{{ method }}")),
+        (("回访人", "{{ visitor }}"), ("客户联系人", "{{ contact }}")),
+    ])
+    b.heading("回访摘要")
+    b.para("{{ summary }}")
+    b.heading("问题清单")
+    b.table("problems", [
+        Col("序号", NUM, 12, CENTER), Col("问题", "{{ r.problem }}", 62),
+        Col("紧急程度", "{{ r.urgency }}", 20, CENTER), Col("负责部门", "{{ r.department }}", 22, CENTER),
+        Col("处理期限", "{{ r.deadline }}", 36, CENTER), Col("状态", "{{ r.status }}", 22, CENTER),
+    ])
+    b.para("紧急问题须在回访后3天内处理完毕；负责部门处理后请告知客户执行，以便回复客户。", "Note")
+    b.heading("确认")
+    b.signoff(["回访人", "客户经理", "负责部门"])
+
+
 DOCUMENTS: dict[str, tuple[str, str, Callable[[Builder], None]]] = {
     "agenda.docx": ("会议议程", "Meeting Agenda", agenda),
     "contact_report.docx": ("客户会议报告", "Contact Report", contact_report),
     "creative_brief.docx": ("创意简报", "Creative Brief", creative_brief),
     "media_brief.docx": ("媒介简报", "Media Brief", media_brief),
+    "followup.docx": ("客户回访记录", "Client Follow-up Record", followup),
 }
 
 

@@ -35,6 +35,11 @@ def open_ledger(settings: Settings, *, readonly: bool = False) -> LedgerBase:
     return Ledger(settings.ledger, readonly=readonly)
 
 
+def has_ledger(settings: Settings) -> bool:
+    """Is there a ledger to work on? A PostgreSQL one always is (the writer creates its tables)."""
+    return bool(ledger_url(settings)) or settings.ledger.exists()
+
+
 def existing_ledger(settings: Settings) -> LedgerBase | None:
     """The ledger opened read-only for lookups, or None when nothing has been recorded yet."""
     url = ledger_url(settings)

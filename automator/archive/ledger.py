@@ -1,188 +1,24 @@
-"""Ledger: one row per input — in an SQLite file in the root (the embedded default) or,
-when `ledger: postgresql://…` is set, in PostgreSQL (archive/pg.py); `open_ledger`
-(archive/__init__.py) chooses. Both backends share this interface and `schema.MIGRATIONS`.
-
-It answers "have we seen these bytes before?" (duplicates), "is this a new
-version of a document we archived?" (same type, client, title, date), and
-keeps each archived document's figures for later comparisons (invoices
-against approved briefs). WAL mode and a busy timeout let several worker
-processes and watchers share it; a locked database is waited for.
+"""The ledger in an SQLite file in the root: the embedded default. WAL mode (the rollback
+journal on a network file system) and a busy timeout let several worker processes and
+watchers share it; a locked database is waited for. The interface is archive/base.py's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from automator.errors import LedgerError
+from automator.archive.base import LedgerBase
+from automator.archive.entry import KEPT, Entry, Row, dumps
 from automator.archive.schema import MIGRATIONS, VERSION
+from automator.errors import LedgerError
 from automator.filesystems import on_network
-from automator.formatting import printable
 
-KEPT = ("archived", "review")  # statuses whose content counts as processed
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
-
-
-@dataclass
-class Entry:
-    id: int
-    at: str
-    sha256: str
-    input: str
-    status: str
-    doc_type: str | None
-    client: str | None
-    doc_key: str | None
-    version: int | None
-    outputs: list[str]
-    findings: list[dict[str, Any]]
-    reason: str | None
-    rule_version: str | None
-    template_version: str | None
-    explain: dict[str, Any]
-    figures: dict[str, Any]
-    changes: list[str]
-    reason_code: str | None = None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Entry:
-        data = dict(row)
-        for key, empty in (("outputs", "[]"), ("findings", "[]"), ("explain", "{}"), ("figures", "{}"),
-                           ("changes", "[]")):
-            data[key] = json.loads(data.get(key) or empty)
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
-
-
-class LedgerBase:
-    """The one ledger interface; `Ledger` (SQLite, the embedded default) and `PgLedger`
-    (PostgreSQL, archive/pg.py) implement its three primitives, `_rows`, `_write` and
-    `transaction`. SQL here uses `?` placeholders and portable syntax; a feature that keeps
-    its own table queries it through `query` / `execute`, never through a driver's connection."""
-
-    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        raise NotImplementedError
-
-    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> None:
-        raise NotImplementedError
-
-    def transaction(self, *, scoped: bool = False) -> Any:
-        """A write transaction, serialised across every process that shares the ledger. `scoped`:
-        the caller serialises only what it touches, with `lock()` (the pipeline's filing step)."""
-        raise NotImplementedError
-
-    def lock(self, *keys: str) -> None:
-        """Inside a scoped transaction: hold these names (a content hash, a folder where a free name
-        is chosen) until it ends. SQLite's transactions are serialised whole: nothing to do."""
-        return None
-
-    @property
-    def version(self) -> int:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self) -> LedgerBase:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def query(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """Rows of a SELECT (`?` placeholders) as dicts, on either backend."""
-        return self._rows(sql, args)
-
-    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> None:
-        """One INSERT/UPDATE/DELETE (`?` placeholders); inside `transaction()` it joins it."""
-        self._write(sql, args)
-
-    def _entries(self, sql: str, args: tuple[Any, ...]) -> list[Entry]:
-        return [Entry.from_row(row) for row in self._rows(sql, args)]
-
-    def seen(self, sha256: str) -> Entry | None:
-        """The entry that already holds these bytes (archived or in review), if any."""
-        found = self._entries("SELECT * FROM inputs WHERE sha256=? AND status IN (?,?) ORDER BY id DESC LIMIT 1",
-                              (sha256, *KEPT))
-        return found[0] if found else None
-
-    def latest_version(self, doc_key: str) -> Entry | None:
-        found = self._entries("SELECT * FROM inputs WHERE doc_key=? AND status='archived' "
-                              "ORDER BY version DESC, id DESC LIMIT 1", (doc_key,))
-        return found[0] if found else None
-
-    def record(self, *, in_transaction: bool = False, **values: Any) -> None:
-        """Insert one row; inside `transaction()` pass in_transaction=True."""
-        values.setdefault("at", dt.datetime.now().isoformat(timespec="seconds"))
-        for key in ("outputs", "findings", "explain", "figures", "changes"):
-            if key in values and not isinstance(values[key], str):
-                values[key] = dumps(values[key])
-        values = {k: printable(v) if isinstance(v, str) else v for k, v in values.items()}
-        sql = f"INSERT INTO inputs ({', '.join(values)}) VALUES ({', '.join('?' for _ in values)})"
-        if in_transaction:
-            self._write(sql, tuple(values.values()))
-        else:
-            with self.transaction():
-                self._write(sql, tuple(values.values()))
-
-    def count(self) -> int:
-        return int(self._rows("SELECT COUNT(*) AS n FROM inputs")[0]["n"])
-
-    def recent(self, limit: int = 20, *, status: str | None = None) -> list[Entry]:
-        if status:
-            return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
-        return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
-
-    def owner_of(self, output: str) -> Entry | None:
-        """The entry that lists `output` (a root-relative path) among its outputs, if any."""
-        escaped = dumps(output).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        found = self._entries("SELECT * FROM inputs WHERE outputs LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT 1",
-                              (f"%{escaped}%",))
-        return found[0] if found else None
-
-    def find_input(self, name: str) -> list[Entry]:
-        """Entries whose input path or any output ends with `name` (for `automator explain`)."""
-        like = f"%{name}"
-        return self._entries("SELECT * FROM inputs WHERE input LIKE ? OR outputs LIKE ? ORDER BY id DESC LIMIT 5",
-                             (like, f'%{name}"%'))
-
-    def documents(self, client: str, doc_types: list[str]) -> list[dict[str, Any]]:
-        """Figures of the archived documents of one client (newest version first).
-
-        The client matches as its archive folder does: 某某（上海） and 某某(上海 ) are one client.
-        """
-        from automator.safe_names import safe_name
-
-        marks = ",".join("?" for _ in doc_types)
-        wanted = safe_name(client).casefold()
-        names = [row["client"] for row in self._rows(
-            f"SELECT DISTINCT client FROM inputs WHERE status='archived' AND doc_type IN ({marks})",
-            tuple(doc_types)) if row["client"] and safe_name(row["client"]).casefold() == wanted]
-        if not names:
-            return []
-        entries = self._entries(
-            f"SELECT * FROM inputs WHERE client IN ({','.join('?' for _ in names)}) AND status='archived' "
-            f"AND doc_type IN ({marks}) ORDER BY id DESC", (*names, *doc_types))
-        return [{"doc_type": e.doc_type, "input": e.input, "outputs": e.outputs, "version": e.version,
-                 **e.figures} for e in entries]
+__all__ = ["KEPT", "Entry", "Ledger", "LedgerBase", "Row", "dumps"]
 
 
 class Ledger(LedgerBase):
@@ -268,11 +104,14 @@ class Ledger(LedgerBase):
             raise
         self._retry(lambda: self.db.execute("COMMIT"))
 
-    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        return [dict(row) for row in self._retry(lambda: self.db.execute(sql, args).fetchall())]
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        return list(self._retry(lambda: self.db.execute(sql, args).fetchall()))
 
-    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> None:
-        self._retry(lambda: self.db.execute(sql, args))
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        return int(self._retry(lambda: self.db.execute(sql, args).rowcount))
+
+    def _insert(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        return int(self._retry(lambda: self.db.execute(sql, args).lastrowid))
 
 
 def _ledger_error(path: Path, exc: sqlite3.Error) -> LedgerError:

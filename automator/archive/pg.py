@@ -20,6 +20,7 @@ The password never sits in automator.yaml: libpq reads PGPASSWORD or ~/.pgpass.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -28,9 +29,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
-from automator.archive.ledger import KEPT, LedgerBase
+from automator.archive.base import LedgerBase
+from automator.archive.entry import KEPT, Row
 from automator.archive.schema import MIGRATIONS, VERSION, postgres
 from automator.errors import LedgerError
 
@@ -41,12 +42,31 @@ CONSTRAINTS = (
     "CREATE UNIQUE INDEX IF NOT EXISTS inputs_kept_once ON inputs (sha256) "
     f"WHERE status IN ({', '.join(repr(s) for s in KEPT)})",
 )
-_PLACEHOLDER = re.compile(r"('(?:[^']|'')*')|(\?)|(%)")
+_PLACEHOLDER = re.compile(r"('(?:[^']|'')*')|(\bIS\s+(?:NOT\s+)?\?)|(\?)|(%)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=512)
 def pg_sql(sql: str) -> str:
-    """`?` placeholders (outside quoted literals) as psycopg's `%s`; a literal `%` doubled."""
-    return _PLACEHOLDER.sub(lambda m: m.group(1) or ("%s" if m.group(2) else "%%"), sql)
+    """The interface's SQL for psycopg: `?` placeholders (outside quoted literals) as `%s`, `IS ?` as
+    `IS NOT DISTINCT FROM %s` (PostgreSQL's IS takes only NULL/TRUE/FALSE), a literal `%` doubled,
+    and `INSERT OR IGNORE` as `ON CONFLICT DO NOTHING` (as schema.postgres does for migrations)."""
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1).replace("%", "%%")  # psycopg reads % inside literals too
+        if m.group(2):
+            return "IS DISTINCT FROM %s" if "NOT" in m.group(2).upper() else "IS NOT DISTINCT FROM %s"
+        return "%s" if m.group(3) else "%%"
+
+    out = _PLACEHOLDER.sub(one, sql)
+    if re.match(r"\s*INSERT\s+OR\s+IGNORE\s+INTO\b", out, re.IGNORECASE):
+        out = re.sub(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO", "INSERT INTO", out, flags=re.IGNORECASE) + \
+            " ON CONFLICT DO NOTHING"
+    return out
+
+
+def _row_factory(cursor: Any) -> Any:
+    names = tuple(c.name for c in cursor.description or ())
+    return lambda values: Row(values, names)
 
 
 def masked(url: str) -> str:
@@ -57,7 +77,7 @@ def masked(url: str) -> str:
 class PgLedger(LedgerBase):
     def __init__(self, url: str, *, timeout: float = 60.0, readonly: bool = False) -> None:
         self.url, self.timeout, self.readonly = url, timeout, readonly
-        self.db: psycopg.Connection[dict[str, Any]] | None = None
+        self.db: psycopg.Connection[Any] | None = None
         self._in_tx = False
         self._call(lambda db: None)  # connect now: a wrong address is said at once
         if not readonly:
@@ -65,8 +85,8 @@ class PgLedger(LedgerBase):
 
     # -- the connection ------------------------------------------------------------------
 
-    def _connect(self) -> psycopg.Connection[dict[str, Any]]:
-        db = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=5,
+    def _connect(self) -> psycopg.Connection[Any]:
+        db = psycopg.connect(self.url, autocommit=True, row_factory=_row_factory, connect_timeout=5,
                              application_name="automator", keepalives=1, keepalives_idle=30,
                              keepalives_interval=10, keepalives_count=3,
                              options=f"-c lock_timeout={int(self.timeout * 1000)}")
@@ -106,15 +126,19 @@ class PgLedger(LedgerBase):
 
     # -- the interface -------------------------------------------------------------------
 
-    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
         return list(self._call(lambda db: db.execute(pg_sql(sql), args).fetchall()))
 
-    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> None:
-        self._call(lambda db: db.execute(pg_sql(sql), args))
+    def _write(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        return int(self._call(lambda db: db.execute(pg_sql(sql), args).rowcount))
+
+    def _insert(self, sql: str, args: tuple[Any, ...] = ()) -> int:
+        row = self._call(lambda db: db.execute(pg_sql(sql) + " RETURNING id", args).fetchone())
+        return int(row[0])
 
     @property
     def version(self) -> int:
-        def read(db: psycopg.Connection[dict[str, Any]]) -> int:
+        def read(db: psycopg.Connection[Any]) -> int:
             if db.execute("SELECT to_regclass('schema_version') AS t").fetchone()["t"] is None:  # type: ignore[index]
                 return 0
             row = db.execute("SELECT max(version) AS v FROM schema_version").fetchone()
@@ -193,7 +217,7 @@ def lock_id(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:8], "big", signed=True)
 
 
-def _begin(db: psycopg.Connection[dict[str, Any]], lock: int | None) -> int:
+def _begin(db: psycopg.Connection[Any], lock: int | None) -> int:
     db.execute("BEGIN")
     try:  # one round trip for both: each costs a context switch on a busy host
         if lock is None:

@@ -43,6 +43,53 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (2, (  # the reject reason's code reaches the ledger and --json
         "ALTER TABLE inputs ADD COLUMN reason_code TEXT",
     )),
+    (3, (  # follow-through: files rebuilt from the ledger (brand files, invoice registers) and monthly seals
+        # `path` is root-relative; `upto` the highest inputs.id the file reflects ('*' = the rebuild scan's
+        # own watermark): a rebuild only replaces a file made from an older ledger state.
+        """CREATE TABLE IF NOT EXISTS indexes (
+            path TEXT PRIMARY KEY,
+            client TEXT NOT NULL,
+            upto INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS seals (
+            id INTEGER PRIMARY KEY,
+            client TEXT NOT NULL,
+            month TEXT NOT NULL,
+            manifest TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            files INTEGER NOT NULL,
+            at TEXT NOT NULL
+        )""",
+    )),
+    (4, (  # deliveries: the PDF, mails and webhook of a committed document, sent exactly once
+        """CREATE TABLE IF NOT EXISTS deliveries (
+            id INTEGER PRIMARY KEY,
+            entry INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            dedupe TEXT NOT NULL UNIQUE,
+            message_id TEXT,
+            recipients TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            payload TEXT NOT NULL DEFAULT '{}',
+            state TEXT NOT NULL,
+            needs INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_try REAL NOT NULL DEFAULT 0,
+            owner TEXT,
+            lease REAL,
+            last_error TEXT,
+            output TEXT,
+            created TEXT NOT NULL,
+            done TEXT
+        )""",
+        "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_try)",
+        "CREATE INDEX IF NOT EXISTS deliveries_entry ON deliveries(entry)",
+    )),
+    (5, (  # the review queue and `history --status` read by status, newest first
+        "CREATE INDEX IF NOT EXISTS inputs_status ON inputs(status, id)",
+    )),
 ]
 VERSION = MIGRATIONS[-1][0]
 

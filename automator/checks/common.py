@@ -191,3 +191,37 @@ def walk(doc: Document, rule: Rule) -> Iterator[tuple[str, Value]]:
                 yield f"{tname}{where}「{column_label(rule, tkey, ckey)}」", v
             for ckey, v in row.extra.items():
                 yield f"{tname}{where}「{ckey}」", v
+
+
+def norm_choice(value: Any) -> str:
+    """A typed choice as compared: NFKC, no blanks, case-folded (「紧急 」 = 「紧急」, `Done` = `done`)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+
+
+def row_matches(row: Row, where: dict[str, tuple[str, ...]]) -> bool:
+    """Does `row` pass a check's `where: {column: [values]}` filter? (Every column must hold one of its values.)"""
+    for column, values in where.items():
+        v = row.get(column)
+        if v is None or v.blank or v.problem is not None:
+            return False
+        shown = v.value if v.value is not None else v.raw
+        if norm_choice(shown) not in {norm_choice(x) for x in values}:
+            return False
+    return True
+
+
+def where_problems(rule: Rule, table: str, where: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    from automator.checks.base import column_problem
+
+    out = [("where", p) for c in where if (p := column_problem(rule, table, c))]
+    out += [("where", f"`where: {{{c}: [...]}}` lists no values") for c, vs in where.items() if not vs]
+    return out
+
+
+def choices(v: Any) -> Any:
+    """`where:` values may be one word or a list: {urgency: 紧急} = {urgency: [紧急]}."""
+    if isinstance(v, dict):
+        return {k: (x,) if isinstance(x, str | int) else x for k, x in v.items()}
+    return v

@@ -15,9 +15,11 @@ from automator.checks.capital_amount import CapitalAmount
 from automator.checks.date_order import DateOrder
 from automator.checks.duration import Duration
 from automator.checks.field_formula import FieldFormula
+from automator.checks.one_of import OneOf
 from automator.checks.percent_total import PercentTotal
 from automator.checks.required import Required
 from automator.checks.row_formula import RowFormula
+from automator.checks.sheet_totals import SheetTotals
 from automator.checks.sums import Sum
 from automator.checks.unknown_label import UnknownLabel
 from automator.checks.unreadable import Unreadable
@@ -64,6 +66,8 @@ BUILTINS: tuple[type[Check], ...] = (
     FieldFormula,
     CapitalAmount,
     Approved,
+    OneOf,
+    SheetTotals,
 )
 
 REGISTRY = Registry()

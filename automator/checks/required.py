@@ -75,7 +75,9 @@ class Required(Check):
         for key in self.fields:
             v = doc.fields.get(key)
             if v is None:
-                yield self.finding("缺少必填项「{field}」：表中没有这一行，请补上", (),
+                # No client in the document nor a client folder it was dropped in (readers/client.py).
+                where = "请放入 inbox/<客户>/ 或写明客户" if key == "client" else "表中没有这一行，请补上"
+                yield self.finding("缺少必填项「{field}」：" + where, (),
                                    field=field_label(rule, key), table="", row="")
             elif v.problem is None and v.blank:
                 yield self.finding("必填项「{field}」为空", refs(v.ref),

@@ -6,20 +6,25 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from automator.checks.base import Check, CheckContext, column_problem, field_problem, table_problem
 from automator.checks.common import (
     DATES,
     cell_of,
+    choices,
     column_label,
     date_only,
     day_of,
     field_label,
+    fmt_gap_spec,
     fmt_moment,
+    parse_gap,
     refs,
+    row_matches,
     table_label,
     usable,
+    where_problems,
 )
 from automator.document import Finding
 
@@ -47,7 +52,10 @@ class Within(Check):
     - `table`, `columns: [start, end]` — date or datetime columns;
     - `start` — a date/datetime field no row may be before (inclusive);
     - `end` — a date/datetime field no row may be after (inclusive);
-      at least one of `start`/`end`.
+      at least one of `start`/`end`. Either may add a gap to the field:
+      `end: visit_date + 3d` (at most 3 days after the visit);
+    - `where: {urgency: 紧急}` — only rows whose column holds one of these
+      values (compared like `one_of`); other rows are not checked;
     - `severity`, `why`, `message`.
 
     A date without a time compares by calendar day: an action due on the
@@ -68,6 +76,22 @@ class Within(Check):
     columns: tuple[str, ...]
     start: str | None = None
     end: str | None = None
+    where: dict[str, tuple[str, ...]] = {}
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _where_lists(cls, v: object) -> object:
+        return choices(v)
+
+    @field_validator("start", "end")
+    @classmethod
+    def _bound_shape(cls, v: str | None) -> str | None:
+        if v is not None and "+" in v:
+            name, gap = _split(v)
+            if not name:
+                raise ValueError(f"expected a field key or `field + 3d` (got {v!r})")
+            parse_gap(gap)
+        return v
 
     @model_validator(mode="after")
     def _has_bound(self) -> Within:
@@ -83,20 +107,26 @@ class Within(Check):
             out.append(("table", p))
         else:
             out += [("columns", p) for c in self.columns if (p := column_problem(rule, self.table, c, DATES))]
+            out += where_problems(rule, self.table, self.where)
         for key in ("start", "end"):
-            name = getattr(self, key)
+            name = _split(getattr(self, key))[0]
             if name and (p := field_problem(rule, name, DATES)):
                 out.append((key, p))
         return out
 
+    def _label(self, rule: Rule, bound: str) -> str:
+        name, gap = _split(bound)
+        return f"{field_label(rule, name)}后{fmt_gap_spec(gap)}" if gap else field_label(rule, name)
+
     def title(self, rule: Rule) -> str:
         cols = "、".join(column_label(rule, self.table, c) for c in self.columns)
-        what = f"{table_label(rule, self.table)}{cols}"
+        only = "".join(f"（{column_label(rule, self.table, c)}为{'/'.join(v)}）" for c, v in self.where.items())
+        what = f"{table_label(rule, self.table)}{only}{cols}"
         if self.start and self.end:
-            return f"{what}在{field_label(rule, self.start)}至{field_label(rule, self.end)}之间"
+            return f"{what}在{self._label(rule, self.start)}至{self._label(rule, self.end)}之间"
         if self.start:
-            return f"{what}不早于{field_label(rule, self.start)}"
-        return f"{what}不晚于{field_label(rule, self.end or '')}"
+            return f"{what}不早于{self._label(rule, self.start)}"
+        return f"{what}不晚于{self._label(rule, self.end or '')}"
 
     def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         table = doc.tables.get(self.table)
@@ -104,13 +134,17 @@ class Within(Check):
             return
         bounds = {}
         for key in ("start", "end"):
-            name = getattr(self, key)
+            bound = getattr(self, key)
+            name, gap = _split(bound)
             v = doc.fields.get(name) if name else None
             if usable(v) and isinstance(v.value, dt.date):  # type: ignore[union-attr]
-                bounds[key] = (name, _norm(v.value))  # type: ignore[union-attr]
+                moment = _norm(v.value)  # type: ignore[union-attr]
+                bounds[key] = (bound, moment + parse_gap(gap) if gap else moment)
         if not bounds:
             return
         for row in table.rows:
+            if self.where and not row_matches(row, self.where):
+                continue
             for column in self.columns:
                 v = row.get(column)
                 if not usable(v) or not isinstance(v.value, dt.date):  # type: ignore[union-attr]
@@ -126,5 +160,11 @@ class Within(Check):
                     yield self.finding(default, refs(cell_of(table, row, column)),
                                        table=table_label(rule, self.table), row=row.number,
                                        column=column_label(rule, self.table, column),
-                                       value=fmt_moment(value), bound_label=field_label(rule, name),
+                                       value=fmt_moment(value), bound_label=self._label(rule, name),
                                        bound=fmt_moment(bound))
+
+
+def _split(bound: str | None) -> tuple[str, str]:
+    """`visit_date + 3d` → ("visit_date", "3d"); `visit_date` → ("visit_date", "")."""
+    name, _, gap = (bound or "").partition("+")
+    return name.strip(), gap.strip()

@@ -99,7 +99,9 @@ def _run(ctx: Context, paths: list[Path], *, as_json: bool, jobs: int | None
         for result in results:
             click.echo("\n".join(human_lines(result)))
     if not dry_run:
-        run_all(ctx)  # what waits beside the documents (queued deliveries…), once
+        for line in run_all(ctx):  # what waits beside the documents (PDFs, mail, webhooks…), once
+            if not as_json:
+                click.echo(safe(line))
     return results, later
 
 
@@ -134,7 +136,7 @@ def check(path: Path, root: Path | None, as_json: bool) -> None:
     else:
         click.echo(f"{safe(path.name)}：{job.reading.rule.zh}（{safe(job.reading.how)}）")
         for c in job.checks:
-            mark = "✓" if c.passed else ("✗" if c.severity == "error" else "⚠")
+            mark = "✓" if c.passed else ("✗" if any(f.severity == "error" for f in c.findings) else "⚠")
             click.echo(f"  {mark} {safe(c.title)}")
             for f in c.findings:
                 click.echo(f"      {safe(f.message)}{safe(f.where)}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from automator.errors import DAMAGED_PACKAGE
 from automator.lint.problem import LintProblem
 from automator.outputs.verify import _text as paragraph_text
 
@@ -60,7 +60,7 @@ def open_parts(path: Path, problems: list[LintProblem]) -> dict[str, Any] | None
         return None
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError):
+    except (*DAMAGED_PACKAGE, OSError):
         bad(f"不是 Word .docx 文件（不是 zip 压缩包，可能已损坏或不完整）；{RESAVE}")
         return None
     with archive:
@@ -70,8 +70,7 @@ def open_parts(path: Path, problems: list[LintProblem]) -> dict[str, Any] | None
             return None
         try:
             return _read_parts(archive, names, bad)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, KeyError,
-                ValueError, etree.XMLSyntaxError) as exc:
+        except (*DAMAGED_PACKAGE, OSError, etree.XMLSyntaxError) as exc:
             bad(f"文件已损坏，无法读取：{exc}；{RESAVE}")
             return None
 
@@ -181,7 +180,7 @@ def font_warnings(path: Path) -> list[LintProblem]:
     try:
         with zipfile.ZipFile(path) as archive:
             styles = etree.fromstring(archive.read("word/styles.xml"), PARSER)
-    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, NotImplementedError, etree.XMLSyntaxError):
+    except (*DAMAGED_PACKAGE, OSError, etree.XMLSyntaxError):
         return []  # no styles part at all (Word's defaults apply), or damage reported already
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
     fonts = defaults.find(f"{W}rFonts") if defaults is not None else None

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
-import zlib
 from pathlib import Path
 from typing import IO
 
 from lxml import etree
+
+from automator.errors import DAMAGED_PACKAGE
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGS = re.compile(r"\{\{|\{%|｛｛|\{％|｛%|%\}|\}\}|％\}|｝｝|\{#|#\}")
@@ -82,7 +83,7 @@ def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) 
     expected = expected or {}
     try:
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile, NotImplementedError, ValueError) as exc:
+    except (OSError, *DAMAGED_PACKAGE) as exc:
         return [f"输出文件无法作为 .docx 打开：{exc}"]
     problems: list[str] = []
     texts: list[tuple[str, str]] = []   # (part label, paragraph or cell text)
@@ -105,7 +106,7 @@ def verify_docx(path: Path | IO[bytes], expected: dict[str, str] | None = None) 
             except etree.XMLSyntaxError as exc:
                 problems.append(f"{name} 不是有效的 XML：{exc}")
                 continue
-            except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, zlib.error) as exc:
+            except (OSError, *DAMAGED_PACKAGE) as exc:
                 problems.append(f"{name} 无法读取：{exc}")
                 continue
             if not has_text:

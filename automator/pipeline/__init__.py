@@ -23,7 +23,7 @@ __all__ = ["STAGES", "Context", "Job", "check_file", "load_context", "process_cl
 
 def check_file(ctx: Context, path: Path) -> Job:
     """Read and check one file where it lies (`automator check`): the Read and Check stages, nothing filed."""
-    job = Job(origin=str(path), path=path)
+    job = Job(origin=ctx.settings.rel(path), path=path)  # inbox/<客户>/x.pdf names the client
     try:
         job.kind = sniff(path)
         for stage in (Read(), Check()):

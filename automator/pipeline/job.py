@@ -44,6 +44,9 @@ class Job:
     changes: list[str] = field(default_factory=list)
     placed: list[Path] = field(default_factory=list)
     committed: bool = False
+    entry_id: int | None = None          # the ledger row (set by the Ledger stage)
+    # deliver: what the Recipients stage planned (mails and who gets them), queued by Deliveries
+    deliveries: list[Any] = field(default_factory=list)
     # why it was rejected or put back
     problem: AutomatorError | None = None
     reason: str | None = None

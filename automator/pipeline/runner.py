@@ -1,7 +1,7 @@
 """The runner: a loop over the stage list, and nothing more.
 
-    prepare  Intake → Read → Check → Render → Verify → Annotate
-    commit   Route → Report → Place → Ledger        (one ledger transaction)
+    prepare  Intake → Read → Check → Render → Verify → Annotate → Recipients
+    commit   Route → Report → Place → Ledger → Deliveries   (one ledger transaction)
     after    (work that follows a committed document)
 
 An InputError in the prepare phase rejects the input; the job still goes through the

@@ -15,7 +15,6 @@ from automator.limits import MAX_RATIO, MAX_SHARED_STRINGS, MAX_SHEET_XML, MAX_U
 from automator.errors import InputError
 
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
-# Bounds against zip bombs: an agency workbook is a few hundred KB unpacked.
 
 
 def content_hash(path: Path) -> str:

@@ -43,6 +43,7 @@ from automator.outcome import Result
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
 from automator.watch.config_watch import HOLD, ConfigWatch
+from automator.watch.supervise import Supervisor
 from automator.watch.settle import PATIENCE, SETTLE, Tracker
 from automator.present import console_line, log_line
 from automator.watch.tell import Relay
@@ -78,14 +79,10 @@ class Watcher:
         self.recheck: set[Path] = set()
         self.attempts: dict[Path, int] = {}
         self.stopping = False
-        self.observer: Any = None
-        self.kind = "polling" if options.polling else "native"
-        self.inbox_id: tuple[int, int] | None = None
-        self.inbox_down: str | None = None
         self.probe = observe.Probe(settings.inbox, deadline=max(5.0, 3 * options.interval + 5.0))
-        self.handler = observe.Handler(self.items, self.probe.name)
+        self.supervisor = Supervisor(settings, observe.Handler(self.items, self.probe.name), self.probe,
+                                     polling=options.polling, interval=options.interval)
         self.started = time.time()
-        self.restarts = 0
         self.counts: dict[str, int] = {}
         self.recent: deque[dict[str, Any]] = deque(maxlen=20)
         self.status_path = heartbeat.own_file(settings)
@@ -119,9 +116,9 @@ class Watcher:
             self._health(time.monotonic(), starting=True)
             self._rescan(time.monotonic())
             work = f"文件交给任务队列 {self.queue}" if self.queue else f"{self.jobs} 个处理进程"
-            self.echo(f"正在监视 {self.settings.inbox}（{self._mode()}，{work}，"
+            self.echo(f"正在监视 {self.settings.inbox}（{self.supervisor.mode()}，{work}，"
                       f"每 {self.opt.rescan:g} 秒全面复查）。按 Ctrl+C 停止。")
-            log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self._mode(), self.jobs,
+            log.info("watch started: pid %s, %s, %d workers, settle %.2fs", os.getpid(), self.supervisor.mode(), self.jobs,
                      self.opt.settle)
             self._loop()
         finally:
@@ -146,8 +143,7 @@ class Watcher:
     def _shutdown(self) -> None:
         if self.inflight:
             self.echo("正在停止：等手头的文件处理完……")
-        if self.observer is not None:
-            observe.stop(self.observer)
+        self.supervisor.stop()
         self.probe.remove()
         for future in list(self.inflight):
             if future.cancel():
@@ -166,11 +162,6 @@ class Watcher:
         self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=mp, initializer=worker.init,
                                         initargs=(str(self.settings.root), log_queue, os.getpid()),
                                         max_tasks_per_child=500)
-
-    def _mode(self) -> str:
-        if self.kind == "polling":
-            return f"轮询，每 {self.opt.interval:g} 秒"
-        return f"系统文件事件（{self.kind}）"
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -339,55 +330,15 @@ class Watcher:
             for path in self.config.held:
                 self.tracker.hold(path, now, now)  # mended: take them now
             self.config.held.clear()
-        problem = observe.inbox_problem(self.settings.inbox)
-        if problem is not None:
-            if self.inbox_down is None:
-                log.error("收件箱 %s 无法访问（%s）。共享盘可能已断开：这不会被当作文件被删除，服务继续运行，"
-                          "每 %g 秒检查一次，恢复后自动继续。", self.settings.inbox, problem, self.opt.interval)
-                self.inbox_down = problem
-                if self.observer is not None:
-                    observe.stop(self.observer)
-                    self.observer = None
-                self._beat("inbox-missing")
-            return
-        if self.inbox_down is not None:
-            log.warning("收件箱 %s 已恢复，继续监视", self.settings.inbox)
-            self.inbox_down = None
-            self._restart_observer(now)
-            return
-        if starting or self.observer is None:
-            self._restart_observer(now, rescan=False)
-            return
-        why = None
-        if not observe.alive(self.observer):
-            why = "观察线程已停止"
-        elif self.kind != "polling" and observe.identity(self.settings.inbox) != self.inbox_id:
-            why = "收件箱文件夹被删除后重建"
-        elif self.probe.overdue(now):
-            why = f"探测文件 {self.probe.deadline:g} 秒内没有事件返回"
-        if why is not None:
-            log.warning("%s，重新启动观察线程并全面复查收件箱", why)
-            self.restarts += 1
-            self._restart_observer(now)
-
-    def _restart_observer(self, now: float, *, rescan: bool = True) -> None:
-        if self.observer is not None:
-            observe.stop(self.observer)
-        self.probe.sent = None
-        self.probe.remove()
-        try:
-            self.observer, self.kind = observe.start(self.settings.inbox, self.handler, polling=self.opt.polling,
-                                                     interval=self.opt.interval)
-        except OSError as exc:
-            self.observer = None  # tried again at the next health check
-            log.error("无法监视收件箱 %s：%s", self.settings.inbox, exc.strerror or exc)
-            return
-        self.inbox_id = observe.identity(self.settings.inbox)
+        was_down = self.supervisor.down
+        rescan = self.supervisor.check(starting=starting)
+        if self.supervisor.down is not None and was_down is None:
+            self._beat("inbox-missing")
         if rescan:
             self._rescan(now)
 
     def _rescan(self, now: float) -> None:
-        if self.inbox_down is not None:
+        if self.supervisor.down is not None:
             return
         busy = set(self.inflight.values())
         present = waiting(self.settings)
@@ -399,7 +350,7 @@ class Watcher:
             self.attempts = {p: n for p, n in self.attempts.items() if p in keep}
         if not self.stopping and "<recover>" not in busy:
             self._submit_recovery()
-        if self.observer is not None:
+        if self.supervisor.observer is not None:
             self.probe.send(now)
 
     # -- status --------------------------------------------------------------------------
@@ -407,9 +358,9 @@ class Watcher:
     def _beat(self, state: str) -> None:
         heartbeat.write(self.status_path, {
             "state": state, "pid": os.getpid(), "host": socket.gethostname(), "root": str(self.settings.root),
-            "started": self.started, "heartbeat": time.time(), "mode": self.kind, "interval": self.opt.interval,
+            "started": self.started, "heartbeat": time.time(), "mode": self.supervisor.kind, "interval": self.opt.interval,
             "settle": self.opt.settle, "rescan": self.opt.rescan, "workers": self.jobs,
-            "inbox_problem": self.inbox_down, "observer_restarts": self.restarts,
+            "inbox_problem": self.supervisor.down, "observer_restarts": self.supervisor.restarts,
             "config_problem": self.config.problem, "config_held": len(self.config.held),
             "in_hand": sorted(self.settings.rel(Path(p)) for p in self.inflight.values() if not _internal(p)),
             "queued": len(self.ready), "settling": {self.settings.rel(Path(p)): why

@@ -7,6 +7,7 @@ and the ledger, and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import json
 import socket
 import time
@@ -24,9 +25,11 @@ from automator.outcome import STATUS_MARK as MARK
 from automator.outcome import STATUS_ZH
 
 
+log = logging.getLogger(__name__)
+
 # Extra sections other parts add to `automator status` (deliveries waiting, the queue…):
 # "module:function", function(settings) -> Section or None.
-SECTIONS: tuple[str, ...] = ("automator.scale.status:section",)
+SECTIONS: tuple[str, ...] = ("automator.deliver.status:section", "automator.scale.status:section")
 
 
 @dataclass
@@ -93,7 +96,11 @@ def _section(target: str, settings: Settings) -> Section | None:
     from importlib import import_module
 
     module, _, function = target.partition(":")
-    section: Section | None = getattr(import_module(module), function)(settings)
+    try:
+        section: Section | None = getattr(import_module(module), function)(settings)
+    except LedgerError as exc:  # a ledger that cannot be read now (a server away): the report says so once
+        log.warning("status section %s skipped: %s", target, exc.message)
+        return None
     return section
 
 

@@ -34,7 +34,7 @@ class Bad:
 
 
 MINE = ("_common.yaml", "words.yaml", "agenda.yaml", "contact_report.yaml", "creative_brief.yaml",
-        "media_brief.yaml")
+        "media_brief.yaml", "followup.yaml")
 
 
 @pytest.fixture(scope="session")

@@ -113,8 +113,11 @@ def quote_spec(lines: list[QLine] | None = None, *, tax_rate: Decimal | None = D
     return replace(spec, **layout)  # type: ignore[arg-type]
 
 
+AGENCY = "华夏智联广告有限公司"  # the buyer on a vendor's invoice is the agency itself
+
+
 def invoice_spec(lines: list[QLine] | None = None, *, tax_rate: Decimal = Decimal("0.06"),
-                 vendor: str = "星辰影视制作有限公司", client: str = "星河乳业（上海）有限公司",
+                 vendor: str = "星辰影视制作有限公司", buyer: str = AGENCY,
                  date: str = "2026年12月05日", number: str = "26312000000012345678",
                  line_tax: dict[int, str] | None = None,
                  overrides: dict[str, str] | None = None, **layout: object) -> PdfSpec:
@@ -131,7 +134,7 @@ def invoice_spec(lines: list[QLine] | None = None, *, tax_rate: Decimal = Decima
     total = subtotal + tax
     spec = PdfSpec(
         title="电子发票（增值税专用发票）",
-        info=[("发票号码", number), ("开票日期", date), ("购买方名称", client),
+        info=[("发票号码", number), ("开票日期", date), ("购买方名称", buyer),
               ("统一社会信用代码/纳税人识别号", "91310000MA1FL0XX1X"),
               ("销售方名称", vendor), ("统一社会信用代码/纳税人识别号", "91310115MA1K4YY22Y")],
         columns=[("项目名称", 130, "l"), ("规格型号", 70, "l"), ("单位", 30, "l"), ("数量", 40, "r"),
@@ -205,6 +208,7 @@ def _grid(pen: _Pen, top: float, heights: list[float]) -> None:
 
 def render(spec: PdfSpec, path: Path, *, encrypt: str | None = None) -> Path:
     """Draw `spec` to `path` (A4). Returns the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     pen = _Pen(path, spec, encrypt)
     y = PAGE_H - 50
     if spec.letterhead:

@@ -14,6 +14,8 @@ from make_pdfs import SAMPLE_LINES, PdfSpec, QLine, invoice_spec, quote_spec, re
 from automator.checks import CheckContext, run_checks
 from automator.checks.approved import item_name, vendor_names
 from automator.document import Document, Finding, Severity
+from automator.readers import Reading
+from automator.readers.client import agency_names, check_buyer, settle_client
 from automator.readers.pdf import read_pdf
 from automator.rules.loader import RuleSet
 from automator.readers.workbook.bind import bind
@@ -25,9 +27,14 @@ CLIENT = "星河乳业（上海）有限公司"
 
 
 @pytest.fixture
-def check(tmp_path: Path, ruleset: RuleSet) -> Callable[[PdfSpec], tuple[Document, list[Finding]]]:
-    def run(spec: PdfSpec, archive: Ledger | None = None) -> tuple[Document, list[Finding]]:
+def check(tmp_path: Path, ruleset: RuleSet) -> Callable[..., tuple[Document, list[Finding]]]:
+    """Read and check as the pipeline does: dropped into inbox/<client>/ (the client of an invoice)."""
+    def run(spec: PdfSpec, archive: Ledger | None = None, client: str = CLIENT) -> tuple[Document, list[Finding]]:
         doc = read_pdf(render(spec, tmp_path / f"{len(list(tmp_path.iterdir()))}.pdf"), ruleset)
+        reading = Reading(doc, ruleset.rules[doc.doc_type or ""], "")
+        agency = agency_names((), ruleset.agency)
+        settle_client(reading, f"inbox/{client}/x.pdf", agency)
+        check_buyer(reading, agency)
         results = run_checks(doc, ruleset.rules[doc.doc_type or ""], ruleset.checks[doc.doc_type or ""],
                              CheckContext(archive=archive))
         return doc, [f for r in results for f in r.findings]
@@ -156,8 +163,8 @@ def test_brief_line_found_by_item_when_vendor_is_not_named(check, ledger: Ledger
 
 def test_no_approval_to_compare_with(check, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
     _, other_vendor = check(tvc_invoice("900000", vendor="云图设计工作室", item="户外大牌"), archive=ledger)
-    _, other_client = check(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal("900000"))],
-                                         client="另一家客户有限公司"), archive=ledger)
+    _, other_client = check(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal("900000"))]),
+                            archive=ledger, client="另一家客户有限公司")
     _, no_ledger = check(tvc_invoice("900000"))
     assert other_vendor == other_client == no_ledger == []
 

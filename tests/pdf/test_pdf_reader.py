@@ -77,11 +77,23 @@ def test_table_across_two_pages(tmp_path: Path, ruleset, quote: Document, ruled:
     assert doc.value("total") == Decimal("142040.00") and str(doc.fields["total"].ref).startswith("p2!")
 
 
+@pytest.mark.parametrize("line", ["税率：6%    税额：¥8,040.00", "税率：6% 税额：¥8,040.00", "税率 6%   税额 ¥8,040.00",
+                                  "税额（6%）：¥8,040.00"])
+def test_two_label_value_pairs_on_one_line(tmp_path: Path, ruleset, line: str) -> None:  # type: ignore[no-untyped-def]
+    """`税率：6%    税额：¥5,100.00` is two fields (the rate was once read as ¥5,100.00)."""
+    spec = quote_spec()
+    spec.totals[1] = line
+    doc = read_pdf(render(spec, tmp_path / "两项.pdf"), ruleset)
+    assert (doc.value("tax_rate"), doc.value("tax")) == (Decimal("0.06"), Decimal("8040.00"))
+    assert doc.fields["tax"].raw == "¥8,040.00" and doc.fields["tax_rate"].raw == "6%"
+
+
 def test_invoice(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
     doc = read_pdf(render(invoice_spec(), tmp_path / "发票.pdf"), ruleset)
     f = {k: v.value for k, v in doc.fields.items()}
     assert doc.doc_type == "invoice"
-    assert (f["vendor"], f["client"]) == ("星辰影视制作有限公司", "星河乳业（上海）有限公司")
+    # The buyer is the agency itself: read as `buyer`, never as the client (that is the inbox folder).
+    assert (f["vendor"], f["buyer"]) == ("星辰影视制作有限公司", "华夏智联广告有限公司") and "client" not in f
     assert (f["number"], f["doc_date"]) == ("26312000000012345678", dt.date(2026, 12, 5))
     # The 合计 row of the table holds the amount before tax and the tax; 价税合计 the total.
     assert (f["subtotal"], f["tax"], f["total"]) == (Decimal("93000.30"), Decimal("5580.02"), Decimal("98580.32"))
@@ -141,7 +153,7 @@ def test_encrypted(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-
 def test_scan_has_no_text_layer(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]
     pdf = render(quote_spec(), tmp_path / "原件.pdf")
     err = reason(scan_of(pdf, tmp_path / "扫描件.pdf"), ruleset)
-    assert err.code == "pdf-no-text-layer" and "没有文字层" in err.message and "扫描件" in err.message
+    assert err.code == "pdf-no-text-layer" and "扫描件，无文字层" in err.message and "电子发票原件" in err.message
 
 
 def test_glyphs_without_text_encoding(tmp_path: Path, ruleset) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ def by_input(out: dict) -> dict[str, dict]:  # type: ignore[type-arg]
 def test_quotes_and_invoices_through_the_pipeline(root: Path, tmp_path: Path) -> None:
     inbox = root / "inbox"
     render(quote_spec(), inbox / "星辰报价.pdf")
-    render(invoice_spec(ruled=False), inbox / "星辰发票.pdf")
+    render(invoice_spec(ruled=False), inbox / "星河乳业（上海）有限公司" / "星辰发票.pdf")  # filed by its folder
     render(quote_spec(number="XC-2026-119", overrides={"subtotal": "¥134,100.00", "total": "¥142,140.00",
                                                       "capital": "壹拾肆万贰仟壹佰肆拾元整"}), inbox / "错的报价.pdf")
     scan_of(render(quote_spec(), tmp_path / "原件.pdf"), inbox / "扫描件.pdf")
@@ -37,7 +37,7 @@ def test_quotes_and_invoices_through_the_pipeline(root: Path, tmp_path: Path) ->
     assert [(f["check"], f["cells"]) for f in wrong] == [
         ("sum", ["p1!L13"]),
         ("field_formula", ["p1!L14", "p1!L13"])]
-    assert "没有文字层" in results["扫描件.pdf"]["reason"]
+    assert "扫描件，无文字层" in results["扫描件.pdf"]["reason"]
 
 
 def test_an_invoice_above_the_archived_brief_goes_to_review(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
@@ -49,9 +49,10 @@ def test_an_invoice_above_the_archived_brief_goes_to_review(root: Path, make_wor
     make_workbook(root / "inbox", "creative_brief",
                   rows={"deliverables": {0: {"spec": "星辰影视拍摄，1920×1080，含 6 秒剪辑版"}}})
     assert run_json("run", root=root)[1]["results"][0]["status"] == "archived"
-    render(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal(180000))]), root / "inbox" / "超额发票.pdf")
+    client = root / "inbox" / "星河乳业（上海）有限公司"
+    render(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal(180000))]), client / "超额发票.pdf")
     render(invoice_spec([QLine("TVC拍摄制作", "15秒", Decimal(1), Decimal(160000))], number="26312000000012345679"),
-           root / "inbox" / "正常发票.pdf")
+           client / "正常发票.pdf")
     code, out = run_json("run", root=root)
     results = by_input(out)
     assert results["正常发票.pdf"]["status"] == "archived"

@@ -63,7 +63,7 @@ def make_workbooks(folder: Path, count: int) -> list[Path]:
 
 def configure(root: Path, *, broker: str | None = None, ledger: str | None = None,
               visibility_timeout: float = 30, requeue_after: float = 20) -> None:
-    lines = []
+    lines = ["pdf: {enabled: false}"]  # these tests are about the queue and the ledger; PDFs are deliveries' own
     if broker:
         lines += [f"broker: {broker}", f"queue: {{visibility_timeout: {visibility_timeout}, "
                                        f"requeue_after: {requeue_after}}}"]

@@ -50,7 +50,8 @@ def _answers(ledger: LedgerBase) -> dict[str, object]:
             "rejected": ids(ledger.recent(10, status="rejected")), "count": ledger.count(),
             "documents": [d["input"] for d in ledger.documents("某某(上海)", ["agenda"])],
             "figures": ledger.documents("某某（上海）", ["agenda"])[-1].get("total"),
-            "query": ledger.query("SELECT status, COUNT(*) AS n FROM inputs GROUP BY status ORDER BY status"),
+            "query": [tuple(r) for r in ledger.query("SELECT status, COUNT(*) AS n FROM inputs GROUP BY status "
+                                                     "ORDER BY status")],
             "version": ledger.version}
 
 
@@ -150,21 +151,27 @@ def _cli(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_run_history_and_explain_use_postgresql(root: Path, pg_url: str) -> None:
-    configure(root, ledger=pg_url)
-    for example in sorted((Path(__file__).parents[2] / "examples").glob("*.xlsx")):
+def test_run_history_explain_and_deliveries_use_postgresql(root: Path, pg_url: str) -> None:
+    (root / "automator.yaml").write_text(f"ledger: {pg_url}\n", "utf-8")  # PDFs on (the default): deliveries too
+    examples = sorted((Path(__file__).parents[2] / "examples").glob("*.xlsx"))
+    for example in examples:
         shutil.copy(example, root / "inbox" / example.name)
     done = _cli("run", "--json", root=root)
     assert done.returncode == 0, done.stdout + done.stderr
     assert not (root / "ledger.sqlite").exists()
     rows = ledger_rows(pg_url)
-    assert sorted(r["status"] for r in rows) == ["archived"] * 4
+    assert sorted(r["status"] for r in rows) == ["archived"] * len(examples)
     history = _cli("history", "--json", root=root)
-    assert len(json.loads(history.stdout)["history"]) == 4
+    assert len(json.loads(history.stdout)["history"]) == len(examples)
     name = Path(rows[0]["input"]).name
     assert name in _cli("explain", name, root=root).stdout
     doctor = _cli("doctor", root=root)
-    assert "PostgreSQL 台账正常" in doctor.stdout and "4 条记录" in doctor.stdout
+    assert "PostgreSQL 台账正常" in doctor.stdout and f"{len(examples)} 条记录" in doctor.stdout
+    with PgLedger(pg_url, readonly=True) as ledger:  # the delivery queue's own SQL, on PostgreSQL
+        deliveries = ledger.query("SELECT kind, state, output FROM deliveries ORDER BY id")
+    assert deliveries and {d["state"] for d in deliveries} == {"sent"}, [tuple(d) for d in deliveries]
+    pdfs = [d["output"] for d in deliveries if d["kind"] == "pdf"]
+    assert pdfs and all((root / p).is_file() for p in pdfs)
 
 
 def test_migrate_copies_verifies_and_leaves_sqlite_untouched(root: Path, pg_url: str) -> None:

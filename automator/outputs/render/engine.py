@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,6 +12,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from lxml import etree
 
+from automator.errors import DAMAGED_PACKAGE
 from automator.errors import TemplateError
 from automator.outputs.render.environment import _ENV, _open, _save
 from automator.outputs.render.fastpath import _plan, _render_parts, _write, _zip
@@ -80,8 +79,7 @@ def render_document(template: Path, context: dict[str, Any], out: Path | IO[byte
     except JinjaTemplateError as exc:
         raise TemplateError(f"模板「{name}」无法填充：{exc}{_where(exc)}",
                             hint="运行 automator lint 检查模板") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, PackageNotFoundError, KeyError,
-            ValueError) as exc:
+    except (*DAMAGED_PACKAGE, PackageNotFoundError) as exc:
         raise TemplateError(f"模板「{name}」不是可用的 Word .docx 文件：{exc}",
                             hint="请用 Word 另存为 .docx，然后运行 automator lint") from exc
     except etree.XMLSyntaxError as exc:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import io
 import re
 import threading
-import zipfile
-import zlib
 from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +18,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from automator import formatting
+from automator.errors import DAMAGED_PACKAGE
 from automator.errors import TemplateError
 
 
@@ -124,8 +123,7 @@ def _save(tpl: DocxTemplate, out: Path | IO[bytes], name: str) -> None:
                             hint="请用 Word 打开模板另存为 .docx，然后运行 automator lint") from exc
 
 
-_OPEN_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, PackageNotFoundError, KeyError,
-                ValueError, AttributeError, TypeError, etree.XMLSyntaxError)
+_OPEN_ERRORS = (*DAMAGED_PACKAGE, PackageNotFoundError, AttributeError, TypeError, etree.XMLSyntaxError)
 
 
 def _open(data: bytes, name: str) -> _Template:

@@ -44,7 +44,7 @@ class Ledger(Stage):
                   "client": result.client, "outputs": result.outputs}
         if job.status == Status.DUPLICATE:
             assert job.prior is not None
-            ledger.record(in_transaction=True, sha256=job.prior.sha256, reason=result.reason, **common)
+            job.entry_id = ledger.record(in_transaction=True, sha256=job.prior.sha256, reason=result.reason, **common)
             return
         row: dict[str, Any] = {"sha256": job.sha or "", "findings": [f.to_json() for f in job.findings],
                                "reason": job.reason, "reason_code": job.reason_code}
@@ -54,4 +54,4 @@ class Ledger(Stage):
                        template_version=job.template_version, explain=explain(job, ctx),
                        figures=figures(job.reading.doc), changes=job.changes,
                        version=job.destination.version if job.destination else None)
-        ledger.record(in_transaction=True, **common, **row)
+        job.entry_id = ledger.record(in_transaction=True, **common, **row)

@@ -26,10 +26,14 @@ PERCENT_IN_TEXT = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%")
 _EURO = re.compile(r"^[-−]?\d{1,3}(?:[.\s]\d{3})*,\d{1,2}$")   # 1.234,56 or 1 234,56
 _UNIT_TAIL = re.compile(r"^([-−]?\d[\d,，]*(?:\.\d+)?)\s*([^\d\s]{1,3}|pcs|pc|units?|h|hrs?)?$", re.I)
 _ZERO_RATE = {"免税", "不征税", "免征", "0税率", "零税率", "出口退税"}
+# Tax printed as *** (免税, 不征税): no tax is levied, the amount is 0.
+_NOT_LEVIED = re.compile(r"^[*＊]{2,}$")
+# U+00B4 (´) is what one issuer's ¥ extracts as; NFKC turns it into a blank and a combining accent.
+_ARTEFACTS = str.maketrans({"´": "¥", "́": None})
 
 
 def _prepare(raw: str, type_: str) -> str:
-    text = unicodedata.normalize("NFKC", raw).strip().replace("−", "-")
+    text = unicodedata.normalize("NFKC", raw.translate(_ARTEFACTS)).strip().replace("−", "-")
     if type_ == "money":
         text = re.sub(r"(?i)\s*(eur|usd|€)\s*", "", text)
         if _EURO.match(text):  # a European amount: dots or blanks group, the comma is the decimal point
@@ -46,6 +50,8 @@ def cell_value(key: str, raw: str | None, type_: str, ref: CellRef | None) -> Va
     if raw is None or not raw.strip():
         return Value(key, None, None, ref, type_)
     if type_ == "percent" and raw.strip() in _ZERO_RATE:
+        return Value(key, raw, Decimal(0), ref, type_)
+    if type_ == "money" and (_NOT_LEVIED.match(raw.strip()) or raw.strip() in _ZERO_RATE):
         return Value(key, raw, Decimal(0), ref, type_)
     if type_ == "text":
         return Value(key, raw, " ".join(raw.split()), ref, type_)

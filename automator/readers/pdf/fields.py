@@ -173,7 +173,11 @@ def text_totals(rule: Rule, text: str, ref: CellRef, order: tuple[int, float]) -
         out.append(Found(CAPITAL_KEY, cap.group(0), ref, order))
         text = text[:cap.start()] + " " * len(cap.group(0)) + text[cap.end():]
     start = 0
+    # A rate printed as a value of its own (`税率：6%    税额：¥5,100.00`) ends the label before the
+    # next figure; one in brackets (`税额（6%）：`) is part of that label.
+    rates = [m.end() for m in PERCENT_IN_TEXT.finditer(text) if not re.match(r"\s*[)）]", text[m.end():])]
     for m in MONEY_IN_TEXT.finditer(text):
+        start = max([start, *(e for e in rates if e <= m.start())])
         label = text[start:m.start()]
         if not re.search(r"[^\d\s,.¥￥$]", label):
             continue  # a figure without a label of its own
@@ -186,7 +190,7 @@ def text_totals(rule: Rule, text: str, ref: CellRef, order: tuple[int, float]) -
         if key == "tax" and pct:
             out.append(Found(RATE_KEY, pct.group(0), ref, order))
     for m in PERCENT_IN_TEXT.finditer(text):  # 税率：6%
-        label = text[:m.start()].rsplit(" ", 1)[-1]
+        label = text[:m.start()].rstrip().rsplit(" ", 1)[-1]
         if _classify(rule, label) == RATE_KEY:
             out.append(Found(RATE_KEY, m.group(0), ref, order))
     return out

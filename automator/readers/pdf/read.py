@@ -8,9 +8,12 @@ table `lines`, every value carrying its place (`p1!R3C6`: page, row and column
 of the table on that page; `p1!L12`: line 12 of page 1 for text outside the
 table) and the text read (`raw`).
 
-A file that is not a usable text PDF raises `InputError` with a plain reason:
-encrypted, damaged, no pages, a scan without a text layer, glyphs without a
-text encoding, or neither a quote nor an invoice.
+A Chinese VAT invoice (it prints 价税合计 and 开票日期) is read by position
+(`vat.py`, every template family alike); quotes and other invoices by lines and
+tables. A file that is not a usable text PDF raises `InputError` with a plain
+reason: encrypted, damaged, no pages, a scan without a text layer, glyphs without
+a text encoding, a receipt that is no VAT invoice (行程单, 收款凭证…), or neither a
+quote nor an invoice.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from automator.document import CellRef, Document, Row, Table
 from automator.readers.pdf import fields as F
 from automator.readers.pdf.cells import cell_value
 from automator.readers.pdf.lines import TextLine, build_lines
+from automator.readers.pdf.kinds import not_vat
 from automator.readers.pdf.source import no_text_reason, pages
-from automator.readers.pdf.table import TableState, scan_page
+from automator.readers.pdf.scan import scan_page
+from automator.readers.pdf.table import TableState
+from automator.readers.pdf.vat import VatPage, is_vat, read_vat, vat_page
 from automator.rules.loader import RuleSet
 from automator.rules.model import Rule
 
@@ -46,6 +52,7 @@ def read_pdf(path: Path, ruleset: RuleSet) -> Document:
     rule: Rule | None = None
     title: TextLine | None = None
     state: TableState | None = None
+    vat: list[VatPage] | None = None
     n_chars = n_images = 0
     width = 595.0
     for page in pages(path, max_pages=max_pages):
@@ -57,15 +64,24 @@ def read_pdf(path: Path, ruleset: RuleSet) -> Document:
         if rule is None:
             kind = F.detect_kind(lines, rules)
             if kind is None:
+                not_vat(path, lines, rules)
                 if page.number >= TITLE_PAGES and n_chars:
                     break
                 continue
             rule, title = kind
-            state = _table_state(rule)
-        if state is not None:
+            if rule.key == "invoice" and is_vat(lines):
+                vat = []
+            else:
+                not_vat(path, lines, rules)
+                state = _table_state(rule)
+        if vat is not None:
+            vat.append(vat_page(page, lines))
+        elif state is not None:
             scan_page(state, page, lines)
     if n_chars == 0:
         raise InputError(f"{path.name}：{no_text_reason(n_chars, n_images)}", code="pdf-no-text-layer")
+    if vat and rule is not None and title is not None:
+        return read_vat(path, rule, vat, title)
     if rule is None or title is None:
         names = "、".join(f"{r.zh}（{'/'.join(F.titles_of(r)[:3])}）" for r in rules)
         raise InputError(f"{path.name}：PDF 上找不到文档标题，无法判断是哪种文档；可处理的 PDF：{names}",

@@ -13,7 +13,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,7 +29,8 @@ CID_RE = re.compile(r"^\(cid:\d+\)$")
 CID_LIMIT = 0.05  # share of (cid:NNN) glyphs above which the text is unusable
 
 NO_TEXT = "PDF 文字无法提取（字体缺少编码），请向供应商索取可复制文字的 PDF"
-SCANNED = "PDF 没有文字层（像是扫描件或图片），无法读取金额；请向供应商索取电子版 PDF，或手工录入"
+SCANNED = ("扫描件，无文字层：这个 PDF 只有图片、没有可读取的文字，无法核对金额；"
+           "请向供应商索取电子发票原件（开票系统下载的 PDF/OFD），或手工录入")
 BLANK = "PDF 没有任何文字内容（空白页）"
 ENCRYPTED = "PDF 已加密（需要密码才能打开），无法读取；请向供应商索取未加密的 PDF"
 NO_PAGES = "PDF 没有任何页面（文件可能已损坏）"
@@ -48,6 +49,20 @@ class Char(NamedTuple):
     top: float
     bottom: float
     size: float
+    font: str = ""
+
+
+class Rule(NamedTuple):
+    """A ruling line: horizontal (`top == bottom`) or vertical (`x0 == x1`), as drawn."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def vertical(self) -> bool:
+        return self.x1 - self.x0 < self.bottom - self.top
 
 
 @dataclass
@@ -68,6 +83,7 @@ class PageData:
     images: int
     cid_glyphs: int
     ruled: Callable[[], list[RuledTable]]  # only valid while the page is open
+    rules: list[Rule] = field(default_factory=list)  # ruling lines (lines and rectangle sides)
 
 
 def _reason(exc: BaseException) -> tuple[str, str]:
@@ -117,17 +133,42 @@ def dedupe(chars: list[dict[str, Any]], tolerance: float = 1.0) -> list[dict[str
     return out
 
 
+def _rotated(c: dict[str, Any]) -> bool:
+    """A glyph drawn turned (the round seal's text, a watermark): not the document's text."""
+    m = c.get("matrix") or (1, 0, 0, 1)
+    return abs(m[1]) > 0.05 * max(abs(m[0]), 1e-6) or abs(m[2]) > 0.05 * max(abs(m[3]), 1e-6)
+
+
 def _chars(page: Any) -> tuple[list[Char], int]:
     out, cid = [], 0
+    width, height = float(page.width), float(page.height)
     for c in dedupe(page.chars):
         text = c.get("text") or ""
         if CID_RE.match(text):
             cid += 1
-        if not c.get("upright", True) or not text:
+        if not c.get("upright", True) or not text or _rotated(c):
             continue  # rotated stamps and watermarks are not part of the document's text
-        out.append(Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"]),
-                        float(c.get("size") or (c["bottom"] - c["top"]))))
+        x0, x1, top, bottom = float(c["x0"]), float(c["x1"]), float(c["top"]), float(c["bottom"])
+        if x1 < 0 or x0 > width or bottom < 0 or top > height:
+            continue  # drawn off the page (one issuer repeats the 开票人 there): nobody can see it
+        out.append(Char(text, x0, x1, top, bottom, float(c.get("size") or (bottom - top)),
+                        str(c.get("fontname") or "")))
     return out, cid
+
+
+def _rules(page: Any) -> list[Rule]:
+    """Ruling lines: drawn lines and the sides of thin or outlined rectangles (cheap: no table finding)."""
+    out = []
+    for ln in page.lines:
+        out.append(Rule(float(ln["x0"]), float(ln["top"]), float(ln["x1"]), float(ln["bottom"])))
+    for r in page.rects:
+        x0, top, x1, bottom = float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])
+        if x1 - x0 <= 2 or bottom - top <= 2:
+            out.append(Rule(x0, top, x1, bottom))
+        else:
+            out += [Rule(x0, top, x1, top), Rule(x0, bottom, x1, bottom), Rule(x0, top, x0, bottom),
+                    Rule(x1, top, x1, bottom)]
+    return out
 
 
 def _ruled(page: Any) -> list[RuledTable]:
@@ -166,6 +207,7 @@ def pages(path: Path, *, max_pages: int) -> Iterator[PageData]:
                     chars, cid = _chars(page)
                     images = len(page.images)
                     width, height = float(page.width), float(page.height)
+                    rules = _rules(page)
                 if chars and cid / len(chars) > CID_LIMIT:
                     raise InputError(f"{path.name}：{NO_TEXT}", code="pdf-no-text")
 
@@ -173,7 +215,7 @@ def pages(path: Path, *, max_pages: int) -> Iterator[PageData]:
                     with guard(path):
                         return _ruled(page)
 
-                yield PageData(number, width, height, chars, images, cid, ruled)
+                yield PageData(number, width, height, chars, images, cid, ruled, rules)
             finally:
                 page.close()
     finally:
