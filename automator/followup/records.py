@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from automator.safe_names import safe_name
 
@@ -164,12 +165,7 @@ class Client:
 
     def latest(self, *doc_types: str) -> list[Doc]:
         """The latest archived version of each document of these types, oldest document date first."""
-        best: dict[str, Doc] = {}
-        for doc in self.archived(*doc_types):
-            held = best.get(doc.doc_key)
-            if held is None or (doc.version, doc.id) > (held.version, held.id):
-                best[doc.doc_key] = doc
-        return sorted(best.values(), key=chronology)
+        return sorted(latest_versions(self.archived(*doc_types)), key=chronology)
 
     def newer_version(self, doc: Doc) -> int | None:
         """The latest version of `doc`'s document, when it is not `doc` itself."""
@@ -179,6 +175,25 @@ class Client:
                 self._tops[d.doc_key] = max(self._tops.get(d.doc_key, 0), d.version)
         top = self._tops.get(doc.doc_key, doc.version)
         return top if top > doc.version else None
+
+
+class Versioned(Protocol):
+    doc_key: str
+    version: int
+    id: int
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def latest_versions(docs: Iterable[V]) -> list[V]:
+    """Each document's latest version (the highest version number; of two, the later filed)."""
+    best: dict[str, V] = {}
+    for doc in docs:
+        held = best.get(doc.doc_key)
+        if held is None or (doc.version, doc.id) > (held.version, held.id):
+            best[doc.doc_key] = doc
+    return list(best.values())
 
 
 def chronology(doc: Doc) -> tuple[Any, ...]:
