@@ -80,5 +80,17 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
         "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_try)",
         "CREATE INDEX IF NOT EXISTS deliveries_entry ON deliveries(entry)",
     )),
+    (5, (  # the brand file's rows of each archived document, rendered once (automator/followup/brandcache.py)
+        # A cache: `inputs` rows never change, so neither do these; `form` names what rendered them (the
+        # code, the rules, the client's folder) and rows of another form are rendered again. Deleting them
+        # all is safe (the next rebuild renders every document once more). `meta` (JSON) and `data` are bytes
+        # (BYTEA elsewhere).
+        """CREATE TABLE IF NOT EXISTS brand_rows (
+            entry INTEGER PRIMARY KEY,
+            form TEXT NOT NULL,
+            meta BLOB NOT NULL,
+            data BLOB NOT NULL
+        )""",
+    )),
 ]
 VERSION = MIGRATIONS[-1][0]

@@ -23,6 +23,7 @@ What a cell promises (the same as XlsxWriter's typed writers did here):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +35,6 @@ MAX_URL = 2079             # Excel's limit for a link's address (a longer one is
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _XML = re.compile(r"[&<>\r]")
-_EDGE = re.compile(r"^\s|\s$")
 _EPOCH = dt.datetime(1899, 12, 30)
 _FIRST_DAY = dt.date(1900, 3, 1)   # Excel's serials count a 29 Feb 1900 that never was; from here they are right
 
@@ -61,6 +61,8 @@ def escape(s: str) -> str:
     """Text content as Excel escapes it in a string: &, <, > as entities, _xHHHH_ kept literal."""
     if "_x" in s:
         s = _ESCAPED.sub(r"_x005F\1", s)
+    if _XML.search(s) is None:   # most text: nothing to escape
+        return s
     return _XML.sub(lambda m: _XML_MAP[m.group()], s)
 
 
@@ -80,7 +82,7 @@ def letter(col: int) -> str:
 
 def text(col: str, s: str, style: int) -> bytes:
     """An inline string cell; `s` is already clean()ed."""
-    space = ' xml:space="preserve"' if _EDGE.search(s) else ""
+    space = ' xml:space="preserve"' if s[:1].isspace() or s[-1:].isspace() else ""
     return f'<c r="{col}\x01" s="{style}" t="inlineStr"><is><t{space}>{escape(s)}</t></is></c>'.encode()
 
 
@@ -116,11 +118,14 @@ def link_target(target: str) -> str | None:
     return attribute(out) if len(out) <= MAX_URL else None
 
 
+@functools.lru_cache(maxsize=16384, typed=True)   # a client's cells repeat: its labels, owners, dates, statuses
 def cell(col: str, value: Any, kind: str, bold: bool = False) -> tuple[bytes, str | None]:
     """One cell of a row (b"" for a plain blank) and, for a link, its target."""
     style = BOLD.get(kind, BOLD["text"]) if bold else STYLE.get(kind, STYLE["text"])
     if value is None or value == "":
         return (blank(col, style) if bold else b""), None   # a plain blank cell is not written at all
+    if type(value) is str:   # the most common cell, first
+        return text(col, clean(value), style), None
     if isinstance(value, Link):
         target = link_target(value.target)
         if target is None:  # a link Excel cannot hold: the path as text, still readable

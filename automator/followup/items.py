@@ -12,6 +12,7 @@ place), then by when it was filed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -27,10 +28,15 @@ URGENT = "紧急"
 _NOTE = re.compile(r"[（(【\[].*?[）)】\]]")
 
 
+@functools.lru_cache(maxsize=8)
+def _done_forms(done_words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm_text(w) for w in (*DONE, *done_words))
+
+
 def is_done(status: object, done_words: tuple[str, ...] = ()) -> bool:
     """完成 / 已完成（11/27） / Done: the status says the item is closed (a bracketed note is ignored)."""
     plain = norm_text(_NOTE.sub("", text(status)))
-    return bool(plain) and plain in {norm_text(w) for w in (*DONE, *done_words)}
+    return bool(plain) and plain in _done_forms(tuple(done_words))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from automator.safe_names import safe_name
 
@@ -177,23 +177,23 @@ class Client:
         return top if top > doc.version else None
 
 
-class Versioned(Protocol):
-    doc_key: str
-    version: int
-    id: int
+T = TypeVar("T")
 
 
-V = TypeVar("V", bound=Versioned)
+def _facts(doc: Doc) -> tuple[str, int, int]:
+    return doc.doc_key, doc.version, doc.id
 
 
-def latest_versions(docs: Iterable[V]) -> list[V]:
-    """Each document's latest version (the highest version number; of two, the later filed)."""
-    best: dict[str, V] = {}
+def latest_versions(docs: Iterable[T], facts: Callable[[T], tuple[str, int, int]] = _facts) -> list[T]:  # type: ignore[assignment]
+    """Each document's latest version (the highest version number; of two, the later filed).
+    `facts` gives a document's (doc_key, version, ledger id)."""
+    best: dict[str, tuple[int, int, T]] = {}
     for doc in docs:
-        held = best.get(doc.doc_key)
-        if held is None or (doc.version, doc.id) > (held.version, held.id):
-            best[doc.doc_key] = doc
-    return list(best.values())
+        key, version, entry = facts(doc)
+        held = best.get(key)
+        if held is None or (version, entry) > held[:2]:
+            best[key] = (version, entry, doc)
+    return [doc for _, _, doc in best.values()]
 
 
 def chronology(doc: Doc) -> tuple[Any, ...]:

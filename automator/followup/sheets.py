@@ -70,7 +70,11 @@ def part(sheet: Sheet) -> xlsx.Part:
     for n, values in enumerate(sheet.rows, start=2):
         xml, links = cells.row(values, kinds, bold=(n - 2) in sheet.bold_rows)
         out.body.append(cells.place(cells.wrap(xml, len(kinds)), n))
-        out.links += [(f"{col}{n}", target) for col, target in links]
+        for col, target in links:
+            if len(out.hyperlinks) < xlsx.MAX_LINKS:
+                rel = f"rId{len(out.rels) + 1}"
+                out.hyperlinks.append(xlsx.hyperlink(f"{col}{n}", rel))
+                out.rels.append(xlsx.relationship(rel, target))
     out.filter_last = filter_last(len(sheet.rows), (len(sheet.rows) - 1) in sheet.bold_rows)
     return out
 

@@ -1,4 +1,4 @@
-"""The xlsx package, written directly: zipfile and the few SpreadsheetML parts a report needs.
+"""The xlsx package, written directly: the few SpreadsheetML parts a report needs, zipped (zipwrite.py).
 
     write(fh, parts, title=..., comments=...)     # parts: one `Part` (a rendered worksheet) each
 
@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 
+from automator.followup import zipwrite
 from automator.followup.cells import COLUMNS, STYLE, attribute, escape
 
-DEFLATE_LEVEL = 1   # level 1 deflates the XML ~3× faster than 6 for a file ~25 % larger (docs/benchmark.md)
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -41,16 +40,28 @@ MAX_LINKS = 65530   # Excel's limit per worksheet; later cells keep their text w
 
 @dataclass
 class Part:
-    """One worksheet, rendered."""
+    """One worksheet, rendered. A link is two elements: the sheet's `<hyperlink ref=… r:id=…/>` and the
+    `<Relationship Id=…>` (its target) in the sheet's relationships; `links()` makes both."""
 
     name: str
     titles: list[str]
     widths: list[float]
-    body: list[bytes] = field(default_factory=list)              # <row> elements from row 2 on, numbered
-    links: list[tuple[str, str]] = field(default_factory=list)  # (cell "F5", XML-escaped target), in order
+    body: list[bytes] = field(default_factory=list)        # <row> elements from row 2 on, numbered
+    hyperlinks: list[bytes] = field(default_factory=list)  # <hyperlink/> elements, at most MAX_LINKS
+    rels: list[bytes] = field(default_factory=list)        # their <Relationship/> elements (several each)
     rows: int = 0                   # rows below the header
     filter_last: int | None = None  # the autofilter's last sheet row (None: no autofilter)
     alert: str | None = None        # a conditional-format formula for row 2 (without "=")
+
+
+def hyperlink(ref: str, rel: str) -> bytes:
+    return b'<hyperlink ref="%s" r:id="%s"/>' % (ref.encode(), rel.encode())
+
+
+def relationship(rel: str, target: str) -> bytes:
+    """A link's target (XML-escaped, see cells.link_target) under the relationship id `rel`."""
+    return b'<Relationship Id="%s" Type="%s" Target="%s" TargetMode="External"/>' % (
+        rel.encode(), _HYPERLINK.encode(), target.encode())
 
 
 def _width(chars: float) -> float:
@@ -80,7 +91,8 @@ def _header(part: Part, index: int) -> str:
             f'{cells}</row>')
 
 
-def _footer(part: Part) -> str:
+def _middle(part: Part) -> str:
+    """What comes between the rows and the hyperlinks."""
     last = COLUMNS[len(part.titles) - 1]
     out = ["</sheetData>"]
     if part.filter_last is not None:
@@ -88,22 +100,25 @@ def _footer(part: Part) -> str:
     if part.alert:
         out.append(f'<conditionalFormatting sqref="A2:{last}{part.rows + 1}"><cfRule type="expression" dxfId="0" '
                    f'priority="1"><formula>{escape(part.alert)}</formula></cfRule></conditionalFormatting>')
-    if part.links:
-        out.append("<hyperlinks>")
-        out += [f'<hyperlink ref="{ref}" r:id="rId{k}"/>' for k, (ref, _) in enumerate(part.links[:MAX_LINKS], 1)]
-        out.append("</hyperlinks>")
-    name = escape(part.name.replace("&", "&&"))   # & starts a code in a header/footer: && is one &
-    out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-               '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>'
-               f'<headerFooter><oddFooter>&amp;L{name}&amp;R第 &amp;P 页 / 共 &amp;N 页</oddFooter></headerFooter>'
-               '</worksheet>')
     return "".join(out)
 
 
+def _footer(part: Part) -> str:
+    name = escape(part.name.replace("&", "&&"))   # & starts a code in a header/footer: && is one &
+    return ('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+               '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>'
+            f'<headerFooter><oddFooter>&amp;L{name}&amp;R第 &amp;P 页 / 共 &amp;N 页</oddFooter></headerFooter>'
+            '</worksheet>')
+
+
+def _sheet(part: Part, index: int) -> bytes:
+    links = [b"<hyperlinks>", *part.hyperlinks, b"</hyperlinks>"] if part.hyperlinks else []
+    return b"".join([_header(part, index).encode(), *part.body, _middle(part).encode(), *links,
+                     _footer(part).encode()])
+
+
 def _sheet_rels(part: Part) -> bytes:
-    rels = [f'<Relationship Id="rId{k}" Type="{_HYPERLINK}" Target="{target}" TargetMode="External"/>'
-            for k, (_, target) in enumerate(part.links[:MAX_LINKS], 1)]
-    return f'{_HEAD}<Relationships xmlns="{_PKG}">{"".join(rels)}</Relationships>'.encode()
+    return b"".join([f'{_HEAD}<Relationships xmlns="{_PKG}">'.encode(), *part.rels, b"</Relationships>"])
 
 
 def _workbook(parts: list[Part]) -> bytes:
@@ -213,21 +228,12 @@ STYLES = (
 
 def write(fh: IO[bytes], parts: list[Part], *, title: str, comments: str = "") -> None:
     """The whole package into `fh` (an open binary file)."""
-    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=DEFLATE_LEVEL) as zf:
-        def put(name: str, data: bytes) -> None:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            zf.writestr(info, data, compresslevel=DEFLATE_LEVEL)
-
-        put("[Content_Types].xml", _content_types(len(parts)))
-        put("_rels/.rels", _package_rels())
-        put("docProps/app.xml", _app(parts))
-        put("docProps/core.xml", _core(title, comments))
-        put("xl/workbook.xml", _workbook(parts))
-        put("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts)))
-        put("xl/styles.xml", STYLES)
-        for i, part in enumerate(parts, start=1):
-            put(f"xl/worksheets/sheet{i}.xml",
-                b"".join([_header(part, i - 1).encode(), *part.body, _footer(part).encode()]))
-            if part.links:
-                put(f"xl/worksheets/_rels/sheet{i}.xml.rels", _sheet_rels(part))
+    members = [("[Content_Types].xml", _content_types(len(parts))), ("_rels/.rels", _package_rels()),
+               ("docProps/app.xml", _app(parts)), ("docProps/core.xml", _core(title, comments)),
+               ("xl/workbook.xml", _workbook(parts)), ("xl/_rels/workbook.xml.rels", _workbook_rels(len(parts))),
+               ("xl/styles.xml", STYLES)]
+    for i, part in enumerate(parts, start=1):
+        members.append((f"xl/worksheets/sheet{i}.xml", _sheet(part, i - 1)))
+        if part.rels:
+            members.append((f"xl/worksheets/_rels/sheet{i}.xml.rels", _sheet_rels(part)))
+    zipwrite.write(fh, members)
