@@ -50,6 +50,8 @@ def _sheet(layout: Layout, table: Table, index: int, shown: list[int],
     """One sheet from the kept rows of the documents `shown` (newest first, their row counts);
     `changes`: row index → that row's state cells, where a later document changed them."""
     templates, rels = table.sheet(index, shown)
+    if len(templates) != sum(shown):
+        raise ValueError(f"{layout.name}: {len(templates)} kept rows for {sum(shown)}")
     for at, (old, new) in (changes or {}).items():
         templates[at] = templates[at].replace(old, new, 1)
     out = xlsx.Part(layout.name, [c.title for c in layout.columns], [c.width for c in layout.columns],

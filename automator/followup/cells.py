@@ -12,7 +12,7 @@ What a cell promises (the same as XlsxWriter's typed writers did here):
 - every string is an inline string (`t="inlineStr"`), never a formula, number or link, whatever
   it starts with (`=`, `+`, `-`, `@`); control characters dropped, `_xHHHH_` kept literal (Excel
   reads that pattern as an escaped character, so its underscore is escaped: `_x005F_`), a
-  carriage return kept (`_x000D_`), cut at Excel's 32,767 characters;
+  carriage return made the line break Excel uses (\n), cut at Excel's 32,767 characters;
 - dates and datetimes are real dates (serial numbers in a date style) from 1900-03-01 on; an
   earlier date, which Excel cannot show, is written as its ISO text;
 - money and numbers are numbers (shortest round-trip form of the double Excel keeps);
@@ -34,14 +34,14 @@ MAX_TEXT = 32767           # Excel's limit for one cell
 MAX_URL = 2079             # Excel's limit for a link's address (a longer one is written as text)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ESCAPED = re.compile(r"(_x[0-9a-fA-F]{4}_)")
-_XML = re.compile(r"[&<>\r]")
+_XML = re.compile(r"[&<>]")
 _EPOCH = dt.datetime(1899, 12, 30)
 _FIRST_DAY = dt.date(1900, 3, 1)   # Excel's serials count a 29 Feb 1900 that never was; from here they are right
 
 # Cell styles: indexes into styles.xml's cellXfs (xlsx.py writes that part to match).
 STYLE = {"text": 1, "date": 2, "datetime": 3, "int": 4, "money": 5, "link": 6, "head": 7, "grey": 13}
 BOLD = {"text": 8, "money": 9, "date": 10, "int": 8, "link": 8, "datetime": 12}
-_XML_MAP = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "_x000D_"}
+_XML_MAP = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,12 @@ class Link:
 
 
 def clean(value: Any) -> str:
-    """A value as the text a cell may hold: no characters XML cannot carry, at most 32,767 of them."""
-    return _CONTROL.sub("", str(value))[:MAX_TEXT]
+    """A value as the text a cell may hold: no characters XML cannot carry, line breaks as Excel's own
+    (\n: a carriage return would be an escape code that not every reader decodes), at most 32,767."""
+    text_ = str(value)
+    if "\r" in text_:
+        text_ = text_.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text_)[:MAX_TEXT]
 
 
 def escape(s: str) -> str:

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SCAN = "*"   # the indexes row holding the last ledger id the chore has seen
+KEPT_DAMAGED = (ValueError, TypeError, IndexError, KeyError)   # what kept rows that do not read back raise
 
 
 def _commit(ledger: Ledger, ctx: Context, tmp: Path, dest: Path, snap: Snapshot) -> bool:
@@ -108,10 +109,19 @@ def write_client(ctx: Context, ledger: Ledger, snap: Snapshot) -> list[Path]:
 
 
 def build(ctx: Context, ledger: Ledger, key: str, *, rerender: bool = False) -> list[Path]:
-    """One client's files from the ledger as it is now (see `snapshot`); the files written."""
-    with _collector_paused():
-        snap = snapshot(ctx, ledger, key, rerender=rerender)
-        return write_client(ctx, ledger, snap) if snap is not None else []
+    """One client's files from the ledger as it is now (see `snapshot`); the files written.
+
+    Kept rows that do not read back (a damaged database page, a hand edit) are never trusted:
+    the client's documents are all rendered anew, and the rows replaced."""
+    try:
+        with _collector_paused():
+            snap = snapshot(ctx, ledger, key, rerender=rerender)
+            return write_client(ctx, ledger, snap) if snap is not None else []
+    except KEPT_DAMAGED as exc:
+        if rerender:
+            raise
+        log.warning("品牌档案的缓存行无法读取（%s），该客户的全部文档重新生成", exc)
+        return build(ctx, ledger, key, rerender=True)
 
 
 def _missing(ctx: Context, marks: dict[str, tuple[str, int]]) -> set[str]:
