@@ -43,13 +43,16 @@ if TYPE_CHECKING:
 
 # One statement, one snapshot of the ledger: which documents the client has (up to which id), and the
 # kept rows of those rendered in this form. What else is needed comes by id after it (rows never change).
-_SNAPSHOT = ("SELECT i.id, i.status, i.doc_type, i.client, b.meta, b.data FROM inputs i "
+_KEPT = "b.meta, b.rel, b.sheet1, b.sheet2, b.sheet3, b.sheet4, b.sheet5"
+_SNAPSHOT = (f"SELECT i.id, i.status, i.doc_type, i.client, {_KEPT} FROM inputs i "
              "LEFT JOIN brand_rows b ON b.entry = i.id AND b.form = ? "
              "WHERE i.status IN ({kept}) AND i.client IN ({names})")   # no ORDER BY: SQLite would sort the bytes too
 _ENTRIES = ("SELECT id, at, sha256, input, status, doc_type, client, doc_key, version, outputs, findings, explain, "
             "figures FROM inputs WHERE id IN ({ids}) ORDER BY id")
-_STORE = ("INSERT INTO brand_rows (entry, form, meta, data) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT(entry) DO UPDATE SET form = excluded.form, meta = excluded.meta, data = excluded.data")
+_COLUMNS = ("meta", "rel", "sheet1", "sheet2", "sheet3", "sheet4", "sheet5")
+_STORE = (f"INSERT INTO brand_rows (entry, form, {', '.join(_COLUMNS)}) VALUES (?, ?, {', '.join('?' for _ in _COLUMNS)}) "
+          f"ON CONFLICT(entry) DO UPDATE SET form = excluded.form, "
+          + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS))
 _RENDERING = ("cells.py", "xlsx.py", "brandrows.py", "records.py", "items.py")
 
 
@@ -68,11 +71,20 @@ class Snapshot:
 
 @functools.cache
 def _code() -> str:
-    """A digest of the modules that decide what a kept row holds: a changed module renders every row again."""
+    """A digest of the modules that decide what a kept row holds: a changed module renders every row again
+    (so no release can forget to say its rows changed). Without the sources (a frozen build), the version."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in _RENDERING:
-        digest.update((here / name).read_bytes())
+    try:
+        for name in _RENDERING:
+            digest.update((here / name).read_bytes())
+    except OSError:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return f"automator {version('automator')}"
+        except PackageNotFoundError:
+            return "automator"
     return digest.hexdigest()
 
 
@@ -115,21 +127,22 @@ def snapshot(ctx: Context, ledger: Ledger, key: str, *, rerender: bool = False) 
     snap = Snapshot(folder, "", 0, form(ctx.ruleset, done_words, base))
     rows = [tuple(row) for row in ledger.query(
         _SNAPSHOT.format(kept=",".join("?" for _ in KEPT), names=",".join("?" for _ in names)),
-        ("" if rerender else snap.form, *KEPT, *names))]   # (id, status, doc_type, client, meta, data)
+        ("" if rerender else snap.form, *KEPT, *names))]   # (id, status, doc_type, client, meta, *parts)
     if not rows:
         return None
-    snap.upto, _, _, snap.name, _, _ = max(rows)
-    kept = {row[0]: (row[4], row[5]) for row in rows if row[1] == "archived" and row[5] is not None}
-    wanted = [row[0] for row in rows if (row[1] == "archived" and row[5] is None) or row[2] == "invoice"]
+    last = max(rows)
+    snap.upto, snap.name = last[0], last[3]
+    kept = {row[0]: row[4:] for row in rows if row[1] == "archived" and row[4] is not None}
+    wanted = [row[0] for row in rows if (row[1] == "archived" and row[4] is None) or row[2] == "invoice"]
     docs = _entries(ledger, wanted, ctx.ruleset)
     snap.invoices = [doc for doc in docs if doc.doc_type == "invoice"]
     snap.fresh = [brandrows.render(doc, base=base, done_words=done_words) for doc in docs
                   if doc.status == "archived" and doc.id not in kept]
-    snap.table = Table.load([*kept.values(), *((k.meta, k.data) for k in snap.fresh)])
+    snap.table = Table.load([*kept.values(), *((k.meta, *k.parts) for k in snap.fresh)])
     return snap
 
 
 def store(db: sqlite3.Connection, snap: Snapshot) -> None:
     """Keep the rows rendered for this snapshot (inside the transaction that swaps the file in)."""
     if snap.fresh:
-        db.executemany(_STORE, [(k.id, snap.form, k.meta, k.data) for k in snap.fresh])
+        db.executemany(_STORE, [(k.id, snap.form, k.meta, *k.parts) for k in snap.fresh])

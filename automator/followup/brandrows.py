@@ -14,12 +14,13 @@ A document's rows in one sheet are always next to each other, so their link is o
 hyperlink (`<hyperlink ref="G5:G7">`, as Excel writes a link given to a selected range) with
 one relationship, whose id is the document's own (`rId<ledger id>`): it is rendered here once.
 
-    render(doc, base=..., done_words=...) -> Kept(id, meta, data)   what the ledger keeps of it
-    Table.load([(meta, data), ...])                                a client's documents, to put together
+    render(doc, base=..., done_words=...) -> Kept(id, meta, parts)   what the ledger keeps of it
+    Table.load([(meta, *parts), ...])                               a client's documents, to put together
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ from automator.followup.sheets import Column, Link
 if TYPE_CHECKING:
     from automator.followup.records import Client
 
-_ROWS, _PARTS = b"\x03", b"\x04"   # separators of rows and of parts in the kept bytes (never in cell text)
+_ROWS = b"\x03"   # between the row templates of one sheet in the kept bytes (never in cell text)
 SETTLED, OPEN = "已了结", "未了结"
 
 
@@ -40,7 +41,7 @@ class Layout:
     """One sheet of the brand file: its columns; `slot`/`slots` the cells other documents can change."""
 
     name: str
-    columns: list[Column]
+    columns: tuple[Column, ...]
     link: int                    # the column of the link to the source document
     empty: str
     slot: int | None = None
@@ -50,13 +51,11 @@ class Layout:
     def state(self, *texts: str) -> bytes:
         """The slot's cells for these texts (their row number still to fill in): unique in a row (their
         cell references name their columns), so a kept row's cells can be swapped for others."""
-        first = self.slot or 0
-        return b"".join(cells.text(cells.COLUMNS[first + i], cells.clean(t), cells.STYLE["text"])
-                        for i, t in enumerate(texts) if t)
+        return _state(self.slot or 0, texts)
 
     def template(self, values: list[Any], state: tuple[str, ...] = (), *, bold: bool = False) -> bytes:
         """A row (`values` without the slot columns, `state` their texts) with its row number to fill in."""
-        kinds = [c.kind for c in self.columns]
+        kinds = _kinds(self.columns)
         if self.slot is None:
             body, _ = cells.row(values, kinds, bold=bold)
         else:
@@ -67,25 +66,36 @@ class Layout:
         return cells.wrap(body, len(kinds))
 
 
+@functools.lru_cache(maxsize=4096)
+def _state(first: int, texts: tuple[str, ...]) -> bytes:
+    return b"".join(cells.text(cells.COLUMNS[first + i], cells.clean(t), cells.STYLE["text"])
+                    for i, t in enumerate(texts) if t)
+
+
+@functools.lru_cache(maxsize=16)
+def _kinds(columns: tuple[Column, ...]) -> list[str]:
+    return [c.kind for c in columns]
+
+
 def _alert(due_col: str, settled_col: str, extra: str = "") -> str:
     """Overdue and open → red, by the day the file is read (TODAY() in a conditional format, not in a cell)."""
     return f'AND(ISNUMBER(${due_col}2),${due_col}2<TODAY(),${settled_col}2="{OPEN}"{extra})'
 
 
-DOCS = Layout("文档", [Column("日期", 12, "date"), Column("类型", 14), Column("标题", 40), Column("版本", 7, "int"),
-                     Column("状态", 26), Column("文件", 52, "link"), Column("归档时间", 17, "datetime")],
+DOCS = Layout("文档", (Column("日期", 12, "date"), Column("类型", 14), Column("标题", 40), Column("版本", 7, "int"),
+                     Column("状态", 26), Column("文件", 52, "link"), Column("归档时间", 17, "datetime")),
               link=5, slot=4, slots=1, empty="（还没有归档的文档）")
-ACTIONS = Layout("行动事项", [Column("截止日期", 12, "date"), Column("行动", 40), Column("负责人", 12), Column("状态", 12),
+ACTIONS = Layout("行动事项", (Column("截止日期", 12, "date"), Column("行动", 40), Column("负责人", 12), Column("状态", 12),
                           Column("是否了结", 10), Column("备注", 30), Column("来源报告", 44, "link"),
-                          Column("会议日期", 12, "date")],
+                          Column("会议日期", 12, "date")),
                  link=6, slot=4, slots=2, alert=_alert("A", "E"), empty="（还没有会议报告列出的行动事项）")
-DECISIONS = Layout("决议", [Column("会议日期", 12, "date"), Column("事项", 24), Column("决议", 50),
-                          Column("会议", 44, "link")], link=3, empty="（还没有会议报告列出的决议）")
-BUDGET = Layout("预算", [Column("日期", 12, "date"), Column("文档", 14), Column("简报/活动", 32), Column("项目", 36),
-                       Column("金额", 16, "money"), Column("来源", 40, "link")], link=5, empty="（还没有简报或报告列出预算）")
-PROBLEMS = Layout("回访问题", [Column("回访日期", 12, "date"), Column("问题", 40), Column("紧急程度", 10),
+DECISIONS = Layout("决议", (Column("会议日期", 12, "date"), Column("事项", 24), Column("决议", 50),
+                          Column("会议", 44, "link")), link=3, empty="（还没有会议报告列出的决议）")
+BUDGET = Layout("预算", (Column("日期", 12, "date"), Column("文档", 14), Column("简报/活动", 32), Column("项目", 36),
+                       Column("金额", 16, "money"), Column("来源", 40, "link")), link=5, empty="（还没有简报或报告列出预算）")
+PROBLEMS = Layout("回访问题", (Column("回访日期", 12, "date"), Column("问题", 40), Column("紧急程度", 10),
                            Column("负责部门", 12), Column("处理期限", 12, "date"), Column("状态", 12),
-                           Column("是否了结", 10), Column("备注", 28), Column("来源", 40, "link")],
+                           Column("是否了结", 10), Column("备注", 28), Column("来源", 40, "link")),
                   link=8, slot=6, slots=2, alert=_alert("E", "G", f',$C2="{items.URGENT}"'),
                   empty="（还没有客户回访记录）")
 LAYOUTS = (DOCS, ACTIONS, DECISIONS, BUDGET, PROBLEMS)
@@ -95,8 +105,8 @@ LAYOUTS = (DOCS, ACTIONS, DECISIONS, BUDGET, PROBLEMS)
 # in another row's 备注; COUNTS: its rows in each sheet of LAYOUTS; SAID_ACTIONS/SAID_PROBLEMS: (text
 # folded, says done) of each, in its table's order.
 KEY, VERSION, TYPE, ORDER, AT, WARNINGS, LABEL, COUNTS, SAID_ACTIONS, SAID_PROBLEMS = range(10)
-# Its `data`: the relationship of its link (b"" when there is no file to link to: the same in every
-# sheet) and, per sheet of LAYOUTS, its row templates (joined by _ROWS) — all joined by _PARTS.
+# Its `parts`: the relationship of its link (b"" when there is no file to link to: the same in every
+# sheet), then per sheet of LAYOUTS its row templates (joined by _ROWS).
 PARTS = 1 + len(LAYOUTS)
 
 
@@ -125,34 +135,34 @@ class Kept:
 
     id: int
     meta: bytes
-    data: bytes
+    parts: tuple[bytes, ...]   # PARTS of them
 
 
 @dataclass
 class Table:
-    """A client's kept documents, newest first, column-wise: the facts of each, and their parts in one
-    flat list (document i's part k at `parts[PARTS * i + k]`), so a sheet's parts are one slice."""
+    """A client's kept documents, newest first, column-wise: the facts of each (`metas`), and each
+    part of them all (`parts[k][i]`: document i's part k), so a sheet's rows are one list."""
 
     metas: list[list[Any]]
-    parts: list[bytes]
+    parts: list[list[bytes]]
 
     @classmethod
-    def load(cls, kept: list[tuple[bytes, bytes]]) -> Table:
-        """From (meta, data) pairs: one JSON parse, one sort, one join and one split for all of them."""
+    def load(cls, kept: list[tuple[bytes, ...]]) -> Table:
+        """From (meta, *parts) rows: one JSON parse and one sort for all of them."""
         if not kept:
-            return cls([], [])
-        metas = json.loads(b"[" + b",".join(meta for meta, _ in kept) + b"]")
+            return cls([], [[] for _ in range(PARTS)])
+        if any(len(row) != 1 + PARTS for row in kept):
+            raise ValueError("kept rows without all their parts")
+        metas = json.loads(b"[" + b",".join(row[0] for row in kept) + b"]")
         order = sorted(range(len(kept)), key=lambda i: metas[i][ORDER], reverse=True)
-        parts = _PARTS.join([kept[i][1] for i in order]).split(_PARTS)
-        if len(parts) != PARTS * len(kept):
-            raise ValueError(f"kept rows: {len(parts)} parts for {len(kept)} documents")
-        return cls([metas[i] for i in order], parts)
+        rows = [kept[i] for i in order]
+        return cls([metas[i] for i in order], [[row[1 + k] for row in rows] for k in range(PARTS)])
 
     def sheet(self, index: int, shown: list[int]) -> tuple[list[bytes], list[bytes]]:
         """Sheet `index`'s row templates and each shown document's relationship (b"" for none), of the
         documents whose `shown` count is not 0, in the table's order."""
-        rows = [r for r, n in zip(self.parts[1 + index::PARTS], shown, strict=True) if n]
-        rels = [r for r, n in zip(self.parts[::PARTS], shown, strict=True) if n]
+        rows = [r for r, n in zip(self.parts[1 + index], shown, strict=True) if n]
+        rels = [r for r, n in zip(self.parts[0], shown, strict=True) if n]
         return (_ROWS.join(rows).split(_ROWS) if rows else []), rels
 
 
@@ -197,8 +207,8 @@ def render(doc: Doc, *, base: str, done_words: tuple[str, ...] = ()) -> Kept:
             doc.at.isoformat(timespec="seconds"), doc.warnings, doc.label, [len(r) for r in rows],
             [(norm_text(i.what), i.done) for i in found["action"]],
             [(norm_text(i.what), i.done) for i in found["problem"]]]
-    data = _PARTS.join([rel, *(_ROWS.join(sheet) for sheet in rows)])
-    return Kept(doc.id, json.dumps(meta, ensure_ascii=False).encode(), data)   # JSON escapes control characters
+    parts = (rel, *(_ROWS.join(sheet) for sheet in rows))
+    return Kept(doc.id, json.dumps(meta, ensure_ascii=False).encode(), parts)   # JSON escapes control characters
 
 
 def render_client(client: Client, *, base: str, done_words: tuple[str, ...] = ()) -> list[Kept]:

@@ -25,9 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 ROW = b"\x01"              # the row number's place in a rendered row
 MAX_TEXT = 32767           # Excel's limit for one cell
@@ -44,8 +43,7 @@ BOLD = {"text": 8, "money": 9, "date": 10, "int": 8, "link": 8, "datetime": 12}
 _XML_MAP = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):   # a tuple: hashed in C (cells are memoised by value)
     """A cell that opens a file: `target` is relative to the workbook's folder, with forward slashes."""
 
     text: str

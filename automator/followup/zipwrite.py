@@ -36,7 +36,7 @@ def write(fh: IO[bytes], members: list[tuple[str, bytes]]) -> None:
     central, offset = [], 0
     for name, data in members:
         raw = name.encode("ascii")
-        packed, crc = _deflate(data), zlib.crc32(data)
+        packed, crc = _deflate(data), _deflater.crc32(data)
         head = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, _DOS_DAY, crc, len(packed), len(data),
                            len(raw), 0)
         fh.write(head + raw)

@@ -62,13 +62,15 @@ def test_a_damaged_kept_row_is_rendered_again(root: Path, make_workbook) -> None
     _history(root, make_workbook)
     book = root / "outbox" / FOLDER / "品牌档案.xlsx"
     with sqlite3.connect(root / "ledger.sqlite") as db:
-        db.execute("UPDATE brand_rows SET data = x'00' WHERE entry = (SELECT MIN(entry) FROM brand_rows)")
+        # a report's actions cut short; the last document's facts no JSON
+        db.execute("UPDATE brand_rows SET sheet2 = x'00' WHERE entry = (SELECT MIN(entry) FROM brand_rows "
+                   "WHERE length(sheet2) > 0)")
         db.execute("UPDATE brand_rows SET meta = x'7b' WHERE entry = (SELECT MAX(entry) FROM brand_rows)")
     _run(root, make_workbook(root / "inbox", "media_brief"))
     assert len(sheet_rows(book, "文档")) == 7
     kept = _parts(book)
     with sqlite3.connect(root / "ledger.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM brand_rows WHERE data = x'00' OR meta = x'7b'").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM brand_rows WHERE sheet2 = x'00' OR meta = x'7b'").fetchone()[0] == 0
     run_cli("rebuild-index", root=root)
     assert _parts(book) == kept
 
