@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import run_cli, run_json
-from followkit import CLIENT, FOLDER, D, DT, actions, report_fields, sheet_rows
+from followkit import CLIENT, FOLDER, D, DT, actions, links, report_fields, resolve, sheet_rows
 
 
 def _parts(book: Path) -> dict[str, bytes]:
@@ -51,6 +51,9 @@ def test_a_file_of_kept_rows_is_the_file_rendered_anew(root: Path, make_workbook
     settled = [(r[1], r[4], r[5]) for r in sheet_rows(book, "行动事项")]
     assert settled == [("交付脚本初稿", "已了结", None),
                        ("交付脚本初稿", "已了结", "已在 2026-11-30 脚本评审会 中标为完成")]
+    for sheet in ("文档", "行动事项", "决议", "预算", "回访问题"):   # a document's rows share one range link
+        targets = links(book, sheet)
+        assert len(targets) == len(sheet_rows(book, sheet)) > 0 and all(resolve(book, t).is_file() for t in targets)
     with sqlite3.connect(root / "ledger.sqlite") as db:
         archived = db.execute("SELECT COUNT(*) FROM inputs WHERE status='archived'").fetchone()[0]
         assert db.execute("SELECT COUNT(*) FROM brand_rows").fetchone()[0] == archived == 6
