@@ -39,6 +39,7 @@ CHORES: tuple[Chore, ...] = (
     Chore("digest", every=60, target="automator.followup.digest:daily"),
     # PDFs, mail and webhooks that wait in the ledger (automator/deliver/send.py); `eager` under `run`.
     Chore("deliveries", every=10, target="automator.deliver.send:send_due", eager=True),
+    Chore("search-index", every=300, target="automator.search.index:follow"),  # heals what the index stage missed
 )
 
 

@@ -77,7 +77,7 @@ def _own(path: Path, attempts: int = 0) -> None:
 def _new_dir(settings: Settings) -> Path:
     # Made under a hidden name and renamed, so a recovering process never sees a claim
     # folder without its owner (and takes it for abandoned).
-    draft = settings.processing / f".new-{uuid.uuid4().hex}"
+    draft = settings.processing / f".new-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex}"
     settings.processing.mkdir(parents=True, exist_ok=True)
     draft.mkdir()
     _own(draft)
@@ -177,12 +177,14 @@ def abandoned(settings: Settings) -> list[Claim]:
 
 
 def _unfinished_by_the_dead(draft: Path) -> bool:
-    """A claim folder still under its draft name whose maker died (or that is an hour old)."""
+    """A claim folder still under its draft name (`.new-<host>-<pid>-<id>`) whose maker died —
+    killed, perhaps, before it could write its owner file — or that is an hour old."""
+    host, _, rest = draft.name.removeprefix(".new-").rpartition("-")[0].rpartition("-")
     try:
-        owner = json.loads((draft / OWNER).read_text("utf-8"))
-    except (OSError, ValueError):
+        owner = {"host": host, "pid": int(rest), "at": _mtime(draft)}
+    except ValueError:
         owner = {}
-    if owner and owner.get("pid") != os.getpid() and not _alive(owner):
+    if owner and owner["pid"] != os.getpid() and not _alive(owner):
         return True
     return time.time() - _mtime(draft) > 3600
 

@@ -80,8 +80,18 @@ class WebUser(_Strict):
 
 class Web(_Strict):
     users: tuple[WebUser, ...] = ()
+    """Who may sign in to `automator serve` (a page with a name and a password)."""
     user_header: str | None = None
     """Trust this header (set by a reverse proxy that authenticates) as the signed-in user."""
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    """The addresses `user_header` is believed from (the proxy's); from any other it is ignored."""
+
+    @field_validator("user_header")
+    @classmethod
+    def _header(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[A-Za-z0-9-]+", v):
+            raise ValueError("user_header must be a header name such as X-Remote-User")
+        return v
 
 
 class RootConfig(_Strict):

@@ -155,6 +155,12 @@ class Document:
     # Labels, headers and sheets the reader could not place: (text as typed, cell, what it was).
     unknown: list[tuple[str, CellRef, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # other notes from the reader
+    # A workbook's tables as the general finder saw them (readers.workbook.tables.Layout), for the
+    # `sheet_totals` check; None for PDFs and for workbooks laid out as the contract's form + table sheets.
+    layout: Any = None
+    notes: list[str] = field(default_factory=list)  # what the reader saw, for the report (tables found…)
+    category: str | None = None  # the archive category when the document decides it (通用表格), else the rule's
+    kind: str = ""  # what the bytes were: "workbook" | "pdf" (set by readers.read)
 
     def all_values(self) -> list[Value]:
         """Every bound value: fields, then each table's rows and totals, in sheet order."""

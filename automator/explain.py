@@ -1,6 +1,9 @@
-"""`automator explain`: why a document went where it went, in words."""
+"""`automator explain`: why a document went where it went, in words; and the JSON shapes of
+`history --json` and `explain --json`, which the web pages' /api/… twins return too."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from automator.outcome import STATUS_ZH as STATUS
 from automator.archive.ledger import Entry
@@ -34,3 +37,15 @@ def explain_text(entry: Entry) -> str:
     lines.append("  输出：")
     lines += [f"    {o}" for o in entry.outputs]
     return "\n".join(lines)
+
+
+def history_item(e: Entry) -> dict[str, Any]:
+    """One ledger entry as `automator history --json` lists it."""
+    return {"at": e.at, "input": e.input, "status": e.status, "doc_type": e.doc_type, "client": e.client,
+            "version": e.version, "outputs": e.outputs, "findings": len(e.findings), "reason": e.reason,
+            "reason_code": e.reason_code}
+
+
+def explain_item(e: Entry) -> dict[str, Any]:
+    """One ledger entry as `automator explain --json` shows it."""
+    return {"input": e.input, "status": e.status, "outputs": e.outputs, "explain": e.explain, "changes": e.changes}

@@ -42,6 +42,7 @@ def _row(i: int) -> tuple[str, ...]:
                           "budget": [{"item": "TVC 拍摄制作", "amount": str(1000 * (i % 300))}]},
                "totals": {"budget": {"amount": str(1000 * (i % 300))}}}
     explain = {"rule": "contact_report", "rule_zh": "客户会议报告", "how": "工作表「行动事项」", "client_cell": "基本信息!B2",
+               "date_field": "meeting_date", "title_field": "meeting_title",
                "folder": folder, "file": f"{stem}.docx", "template": "contact_report.docx", "summary": "检查全部通过"}
     return (f"{date}T10:00:00", hashlib.sha256(f"prefill-{i}".encode()).hexdigest(), f"inbox/{stem}.xlsx",
             "archived", "contact_report", client, f"contact_report|{client}|{title}|{date}", 1,

@@ -41,7 +41,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 PAGE = os.sysconf("SC_PAGE_SIZE")
-STAGES = ("intake", "read", "check", "render", "verify", "annotate", "route", "report", "place", "ledger")
+STAGES = ("intake", "read", "check", "render", "verify", "annotate", "route", "report", "place", "ledger", "index")
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
 

@@ -93,6 +93,7 @@ def test_cells_outside_the_workbook_are_listed_only(workbook, tmp_path):
     assert (ws["C4"].value, ws["D4"].value, ws["D4"].hyperlink) == ("发票合计不符", "p1!R3C5、没有这张表!B2", None)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_opens_in_libreoffice(workbook, tmp_path):
     out = tmp_path / "标注.xlsx"

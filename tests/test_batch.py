@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import run_json, tree
 
 
@@ -25,6 +27,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_nothing(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
     for i in range(40):
         make_workbook(root / "inbox", "agenda", f"议程{i:02d}.xlsx", fields={"meeting_title": f"周例会第{i}期"})
@@ -65,3 +68,20 @@ def test_a_file_that_killed_its_reader_twice_is_rejected_not_retried_forever(roo
     assert "意外终止" in result["reason"]
     assert (root / "outbox" / "_已拒收" / "崩溃.xlsx").read_bytes() == original
     assert list((root / "processing").iterdir()) == []
+
+
+def test_a_claim_draft_left_by_a_process_killed_before_its_owner_file_is_cleared(root: Path) -> None:
+    """A worker killed between making its claim folder and naming its owner leaves `.new-<host>-<pid>-…`:
+    the next recovery knows the maker from the name and clears it at once."""
+    import socket
+
+    from automator.claim import abandoned
+    from automator.settings import Settings
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    draft = root / "processing" / f".new-{socket.gethostname()}-{int(dead.stdout)}-0123abcd"
+    draft.mkdir(parents=True)
+    alive = root / "processing" / f".new-{socket.gethostname()}-{os.getppid()}-4567ef01"
+    alive.mkdir()
+    assert abandoned(Settings.from_root(root)) == []
+    assert not draft.exists() and alive.exists()

@@ -161,9 +161,23 @@ def test_unreadable_files_are_rejected_with_the_original_kept(root: Path, name: 
     assert reason in note
 
 
-def test_a_workbook_of_unknown_type_is_rejected_with_the_types_listed(root: Path) -> None:
+def test_a_workbook_of_no_known_type_is_checked_and_filed_not_rejected(root: Path) -> None:
     import openpyxl
 
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "电话"])
+    wb.save(root / "inbox" / "通讯录.xlsx")
+    code, out = run_json("run", root=root)
+    result = only(out)
+    assert (code, result["status"], result["doc_type"]) == (0, "archived", "workbook"), result
+    assert [Path(p).suffix for p in result["outputs"]] == [".xlsx", ".md"]  # the workbook itself and its report
+    assert Path(result["outputs"][0]).parent.name == "其他"
+
+
+def test_without_the_general_type_an_unknown_workbook_is_rejected_with_the_types_listed(root: Path) -> None:
+    import openpyxl
+
+    (root / "rules" / "workbook.yaml").unlink()  # a root set up before 通用表格 existed
     wb = openpyxl.Workbook()
     wb.active.append(["姓名", "电话"])
     wb.save(root / "inbox" / "通讯录.xlsx")

@@ -201,6 +201,19 @@ class Ledger:
             return self._entries("SELECT * FROM inputs WHERE status=? ORDER BY id DESC LIMIT ?", (status, limit))
         return self._entries("SELECT * FROM inputs ORDER BY id DESC LIMIT ?", (limit,))
 
+    def tally(self, since: str) -> dict[str, int]:
+        """How many entries of each status were recorded at or after `since` (ISO time): today's results."""
+        rows = self._retry(lambda: self.db.execute(
+            "SELECT status, COUNT(*) FROM inputs WHERE at >= ? GROUP BY status", (since,)).fetchall())
+        return {str(status): int(n) for status, n in rows}
+
+    def since(self, after: int, *, status: str | None = None, limit: int = 500) -> list[Entry]:
+        """Entries with an id above `after`, oldest first (to follow the ledger in batches: the search index)."""
+        if status:
+            return self._entries("SELECT * FROM inputs WHERE id>? AND status=? ORDER BY id LIMIT ?",
+                                 (after, status, limit))
+        return self._entries("SELECT * FROM inputs WHERE id>? ORDER BY id LIMIT ?", (after, limit))
+
     def owner_of(self, output: str) -> Entry | None:
         """The entry that lists `output` (a root-relative path) among its outputs, if any."""
         escaped = dumps(output).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -63,7 +63,7 @@ def client_folder(settings: Settings, client: object) -> str:
 
 def archive_folder(settings: Settings, doc: Document, rule: Rule) -> Path:
     client = client_folder(settings, doc.value("client"))
-    folder = settings.outbox / client / document_year(doc, rule) / safe_name(rule.category)
+    folder = settings.outbox / client / document_year(doc, rule) / safe_name(doc.category or rule.category)
     _inside(settings.outbox, folder)
     return folder
 
@@ -117,7 +117,8 @@ def plan(settings: Settings, *, status: Status, origin: str, doc: Document | Non
     `keep_source` False: a link or a special file, whose "content" is not ours to copy."""
     if status == Status.REJECTED or doc is None or rule is None:
         return _rejected(settings, origin, keep_source=keep_source)
-    source_suffix = ".pdf" if rule.input == "pdf" else ".xlsx"  # named for what it is, by its bytes
+    # named for what it is, by its bytes (a quote may arrive as a PDF or as an Excel sheet)
+    source_suffix = ".pdf" if (doc.kind or rule.input) == "pdf" else ".xlsx"
     stem = base_name(doc, rule)
     if status == Status.REVIEW:
         folder_stem, _ = free_stem(settings.review, stem, ("",))

@@ -80,7 +80,10 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
         "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(state, next_try)",
         "CREATE INDEX IF NOT EXISTS deliveries_entry ON deliveries(entry)",
     )),
-    (5, (  # the brand file's rows of each archived document, rendered once (automator/followup/brandcache.py)
+    (5, (  # the review queue and `history --status` read by status, newest first
+        "CREATE INDEX IF NOT EXISTS inputs_status ON inputs(status, id)",
+    )),
+    (6, (  # the brand file's rows of each archived document, rendered once (automator/followup/brandcache.py)
         # A cache: `inputs` rows never change, so neither do these; `form` names what rendered them (the
         # code, the rules, the client's folder) and rows of another form are rendered again. Deleting them
         # all is safe (the next rebuild renders every document once more). `meta` (JSON), `rel` (its link)

@@ -16,6 +16,7 @@ the YAML keys. New check types: see `registry.py`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import string
 from typing import TYPE_CHECKING, Any
@@ -105,24 +106,27 @@ def _worst(findings: list[Finding]) -> Severity:
 
 def run_checks(doc: Document, rule: Rule, compiled: list[Check], ctx: CheckContext | None = None) -> list[CheckResult]:
     ctx = ctx or CheckContext()
-    results = []
+    results: list[CheckResult] = []
     if doc.findings:
         results.append(CheckResult("reader", "读取工作簿", _worst(doc.findings), list(doc.findings),
                                    why="读取时发现的问题"))
     for check in compiled:
+        if not check.applies(doc):
+            continue
         try:
             title = check.title(rule)
         except Exception:  # noqa: BLE001 — a title must never stop the checks
             title = check.name
+        earlier = tuple(f for r in results for f in r.findings)
         try:
-            findings = list(check.run(doc, rule, ctx))
+            findings = list(check.run(doc, rule, dataclasses.replace(ctx, earlier=earlier)))
         except Exception:  # noqa: BLE001 — one broken check must not stop the others
             log.exception("check %s crashed on %s", check.name, doc.source)
             findings = [Finding(check.name, Severity.ERROR,
                                 f"本项检查（{title}）因程序错误未能完成，请人工核对", ())]
         if len(findings) > MAX_FINDINGS:
-            rest = len(findings) - MAX_FINDINGS
+            rest = findings[MAX_FINDINGS:]  # summarised at their own worst severity: unlisted warnings stay warnings
             findings = [*findings[:MAX_FINDINGS],
-                        Finding(check.name, check.severity, f"另有 {rest} 处同类问题未列出", ())]
+                        Finding(check.name, _worst(rest), f"另有 {len(rest)} 处同类问题未列出", ())]
         results.append(CheckResult(check.name, title, check.severity, findings, why=check.reason()))
     return results

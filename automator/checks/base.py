@@ -10,6 +10,9 @@ are refused) with:
   `(yaml key, message)` pairs for fields, tables or columns that do not exist
   or have the wrong type. Nothing is checked against a document there;
 - `title(rule)` — a short Chinese line for the report's list of checks;
+- `applies(doc)` — False when the document has nothing this check looks at (the
+  general `sheet_totals` on a workbook laid out as form + table sheets, or a PDF): the
+  check is then left out of the report rather than shown as passed;
 - `run(doc, rule, ctx)` — yield `Finding`s. MUST NOT raise because a value is
   missing, blank, unreadable or odd: skip what it cannot judge (the `required`
   and `unreadable` checks report those), so nothing is reported twice.
@@ -47,9 +50,12 @@ class CheckContext:
 
     `archive`: the archived documents' figures (the ledger), for checks that hold a
     document against earlier ones (`approved`); None in a unit test or a fresh root.
+    `earlier`: the findings of the checks before this one on the same document, so a
+    check that overlaps them (the general `sheet_totals`) does not name a cell twice.
     """
 
     archive: Approvals | None = None
+    earlier: tuple[Finding, ...] = ()
 
 
 class Check(BaseModel):
@@ -79,6 +85,9 @@ class Check(BaseModel):
 
     def title(self, rule: Rule) -> str:
         return self.name
+
+    def applies(self, doc: Document) -> bool:
+        return True
 
     def run(self, doc: Document, rule: Rule, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -19,6 +19,7 @@ from automator.checks.one_of import OneOf
 from automator.checks.percent_total import PercentTotal
 from automator.checks.required import Required
 from automator.checks.row_formula import RowFormula
+from automator.checks.sheet_totals import SheetTotals
 from automator.checks.sums import Sum
 from automator.checks.unknown_label import UnknownLabel
 from automator.checks.unreadable import Unreadable
@@ -66,6 +67,7 @@ BUILTINS: tuple[type[Check], ...] = (
     CapitalAmount,
     Approved,
     OneOf,
+    SheetTotals,
 )
 
 REGISTRY = Registry()

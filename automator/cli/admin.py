@@ -51,10 +51,10 @@ def sample(doc_type: str, output: Path | None, root: Path | None) -> None:
         click.echo(f"已生成 {output}：每人一行填写 姓名、邮箱、单位（本公司同事的单位写「{agency}」）。")
         return
     rule = ruleset.by_name(doc_type)
-    if rule is None or rule.input != "workbook":
+    if rule is None or rule.input != "workbook" or rule.match.any_workbook:  # 通用表格 has no form to fill
         raise ConfigError(f"没有「{doc_type}」这种文档类型",
                           hint="通讯录，或以下文档类型：" + "、".join(f"{r.key}（{r.zh}）" for r in ruleset.rules.values()
-                                                     if r.input == "workbook"))
+                                                     if r.input == "workbook" and not r.match.any_workbook))
     output = output or Path(f"{rule.zh}-空白模板.xlsx")
     if output.exists():
         raise ConfigError(f"{output} 已存在，未覆盖", hint="用 -o 指定另一个文件名")

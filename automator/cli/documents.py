@@ -136,7 +136,7 @@ def check(path: Path, root: Path | None, as_json: bool) -> None:
     else:
         click.echo(f"{safe(path.name)}：{job.reading.rule.zh}（{safe(job.reading.how)}）")
         for c in job.checks:
-            mark = "✓" if c.passed else ("✗" if c.severity == "error" else "⚠")
+            mark = "✓" if c.passed else ("✗" if any(f.severity == "error" for f in c.findings) else "⚠")
             click.echo(f"  {mark} {safe(c.title)}")
             for f in c.findings:
                 click.echo(f"      {safe(f.message)}{safe(f.where)}")

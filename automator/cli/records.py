@@ -30,11 +30,9 @@ def history(limit: int, status: str | None, root: Path | None, as_json: bool) ->
         with Ledger(settings.ledger, readonly=True) as ledger:
             entries = ledger.recent(limit, status=status)
     if as_json:
-        click.echo(dumps({"history": [{"at": e.at, "input": e.input, "status": e.status,
-                                            "doc_type": e.doc_type, "client": e.client, "version": e.version,
-                                            "outputs": e.outputs, "findings": len(e.findings),
-                                            "reason": e.reason, "reason_code": e.reason_code}
-                                           for e in entries]}))
+        from automator.explain import history_item
+
+        click.echo(dumps({"history": [history_item(e) for e in entries]}))
         return
     if not entries:
         click.echo("还没有处理记录。")
@@ -63,9 +61,9 @@ def explain(name: str, root: Path | None, as_json: bool) -> None:
     if not entries:
         raise ConfigError(f"台账里没有「{name}」的记录", hint="用 `automator history` 查看最近处理过的文件")
     if as_json:
-        click.echo(dumps({"input": entries[0].input, "status": entries[0].status,
-                               "outputs": entries[0].outputs, "explain": entries[0].explain,
-                               "changes": entries[0].changes}))
+        from automator.explain import explain_item
+
+        click.echo(dumps(explain_item(entries[0])))
     else:
         click.echo(safe_lines(explain_text(entries[0])))
 

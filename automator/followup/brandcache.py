@@ -1,7 +1,7 @@
 """A client's documents as the brand file needs them, read in one consistent look at the ledger.
 
 Each archived document's rows are rendered once (brandrows.py) and kept in the ledger's
-`brand_rows` table (migration 5), so a rebuild reads the kept rows, renders only the documents
+`brand_rows` table (migration 6), so a rebuild reads the kept rows, renders only the documents
 it has not seen, and puts the file together (brandfile.py) — tens of milliseconds at 2,000
 documents instead of seconds (docs/benchmark.md).
 

@@ -94,6 +94,8 @@ def render_report(*, doc: Document, rule: Rule, results: list[CheckResult], stat
                       "批注里写着原因；第一张工作表「检查结果」列出了全部问题。改好原工作簿后重新放入收件箱。"
                       "复核区里的 Word 草稿**未通过检查**，只供参考，请勿发出。"]
 
+    if doc.notes:  # what the reader saw (the tables found…): a wrong guess is visible here
+        lines += ["", "## 读取说明", "", *[f"- {_cell(n)}" for n in doc.notes]]
     lines += ["", "## 检查项", "", "| 检查项 | 结果 | 说明 |", "|---|---|---|"]
     for r in results:
         outcome = _outcome(r)

@@ -46,4 +46,6 @@ def reader(kind: str) -> Callable[[Path, RuleSet, str], Reading]:
 
 
 def read(kind: str, path: Path, ruleset: RuleSet, *, name: str) -> Reading:
-    return reader(kind)(path, ruleset, name)
+    reading = reader(kind)(path, ruleset, name)
+    reading.doc.kind = kind
+    return reading

@@ -67,6 +67,14 @@ def settle_client(reading: Reading, origin: str, agency: tuple[str, ...]) -> Non
         reading.how += f"；客户取自文件夹 inbox/{folder}/"
     elif usable:
         del doc.fields[CLIENT]  # our own name is no client: the required check asks for one
+    if CLIENT not in doc.fields and not _client_required(reading):
+        doc.findings.append(Finding(CLIENT, Severity.WARNING,
+                                    f"没有写明客户，也不在 inbox/<客户>/ 文件夹里，已归入「未填客户」：{NO_CLIENT_HINT}"))
+
+
+def _client_required(reading: Reading) -> bool:
+    """Does the rule's `required` check ask for the client (then it reports the missing one)?"""
+    return any(c.get("check") == "required" and CLIENT in (c.get("fields") or ()) for c in reading.rule.checks)
 
 
 def check_buyer(reading: Reading, agency: tuple[str, ...]) -> None:

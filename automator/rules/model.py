@@ -55,10 +55,14 @@ class TableSpec(_Strict):
 
 
 class MatchSpec(_Strict):
-    """How a workbook without a 文档类型 field is recognised: file name first, then sheets."""
+    """How a workbook without a 文档类型 field is recognised: file name first, then sheets.
+
+    `any_workbook: true` makes this the type of a workbook no other type matches (通用表格):
+    it is then checked, not rejected."""
 
     filename: tuple[str, ...] = ()
     sheets: tuple[str, ...] = ()
+    any_workbook: bool = False
 
 
 class Rule(_Strict):
@@ -67,6 +71,8 @@ class Rule(_Strict):
     en: str
     aliases: tuple[str, ...] = ()
     input: Literal["workbook", "pdf"] = "workbook"
+    # Other inputs this type is also read from: a PDF type (quote) from a vendor's Excel sheet.
+    also_input: tuple[Literal["workbook", "pdf"], ...] = ()
     match: MatchSpec = MatchSpec()
     template: str | None = None
     category: str
@@ -80,6 +86,10 @@ class Rule(_Strict):
 
     def names(self) -> set[str]:
         return {norm_label(x) for x in (self.key, self.zh, self.en, *self.aliases)}
+
+    def reads(self, kind: str) -> bool:
+        """Whether a document of this type may arrive as `kind` ("workbook" or "pdf")."""
+        return kind == self.input or kind in self.also_input
 
     def field(self, key: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.key == key), None)

@@ -75,7 +75,8 @@ BUILD = {"agenda": agenda, "contact_report": contact_report, "creative_brief": c
 def test_clean_documents_pass_every_check(rules, make_doc, results, key):
     rule = rules[key]
     out = results(rule, BUILD[key](make_doc, rule))
-    assert len(out) == len(rule.checks)
+    # every declared check reports, but sheet_totals (nothing to look at: this layout is form + table sheets)
+    assert len(out) == len([c for c in rule.checks if c["check"] != "sheet_totals"])
     assert [(r.check, r.findings) for r in out if r.findings] == []
     assert all(r.title and r.why for r in out)
 

@@ -18,6 +18,8 @@ from robust import CORPUS, EXAMPLES, assert_clean, assert_kept, by_name, leftove
 
 from automator.safe_names import _RESERVED
 
+pytestmark = pytest.mark.slow  # real subprocesses: not in the quick loop
+
 AGENDA = EXAMPLES / "会议议程-冬季新品提案会.xlsx"
 AGENDA_SHEET = "xl/worksheets/sheet2.xml"  # the 议程 table of the agenda example
 FORM_SHEET = "xl/worksheets/sheet1.xml"    # 基本信息

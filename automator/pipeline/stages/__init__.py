@@ -6,6 +6,7 @@ from automator.pipeline.stage import Stage
 from automator.pipeline.stages.annotate import Annotate
 from automator.pipeline.stages.check import Check
 from automator.pipeline.stages.deliveries import Deliveries
+from automator.pipeline.stages.index import Index
 from automator.pipeline.stages.intake import Intake
 from automator.pipeline.stages.ledger import Ledger
 from automator.pipeline.stages.place import Place
@@ -20,7 +21,8 @@ STAGES: tuple[Stage, ...] = (
     Intake(), Read(), Check(), Render(), Verify(), Annotate(),   # prepare: read and check, into scratch
     Recipients(),                                                 # prepare: who the mail would reach
     Route(), Report(), Place(), Ledger(), Deliveries(),           # commit: one ledger transaction
+    Index(),                                                      # after: the search index
 )
 
-__all__ = ["STAGES", "Annotate", "Check", "Deliveries", "Intake", "Ledger", "Place", "Read", "Recipients", "Render",
-           "Report", "Route", "Verify"]
+__all__ = ["STAGES", "Annotate", "Check", "Deliveries", "Index", "Intake", "Ledger", "Place", "Read", "Recipients",
+           "Render", "Report", "Route", "Verify"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from automator.outputs.annotate import annotate_workbook
 from automator.pipeline.context import Context
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
@@ -17,9 +16,11 @@ class Annotate(Stage):
 
     def applies(self, job: Job) -> bool:
         return (job.reading is not None and job.status is None and job.errors > 0
-                and job.reading.rule.input == "workbook")
+                and job.kind == "workbook")
 
     def run(self, job: Job, ctx: Context) -> None:
+        from automator.outputs.annotate import annotate_workbook  # openpyxl's writer: only for review
+
         assert job.reading is not None and job.scratch is not None
         out = job.scratch / "marked.xlsx"
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from automator.outputs.render import build_context, render_document
 from automator.outputs.report import summary
 from automator.pipeline.context import Context
 from automator.pipeline.job import Job
@@ -29,6 +28,9 @@ class Render(Stage):
         return job.reading is not None and job.status is None and bool(job.reading.rule.template)
 
     def run(self, job: Job, ctx: Context) -> None:
+        # docxtpl and jinja2 load here, not at import: `automator check` and template-less types never render
+        from automator.outputs.render import build_context, render_document
+
         assert job.reading is not None and job.scratch is not None and job.reading.rule.template
         reading = job.reading
         template = ctx.settings.templates / reading.rule.template

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from automator.document import CheckResult, Finding, Severity
-from automator.lint import used_names
-from automator.outputs.render import expected_values
-from automator.outputs.verify import verify_docx
 from automator.pipeline.context import Context
 from automator.pipeline.job import Job
 from automator.pipeline.stage import Stage
@@ -18,6 +15,11 @@ class Verify(Stage):
         return "docx" in job.staged and job.template_context is not None
 
     def run(self, job: Job, ctx: Context) -> None:
+        # python-docx and the template lint load here, not at import (see the render stage)
+        from automator.lint import used_names
+        from automator.outputs.render import expected_values
+        from automator.outputs.verify import verify_docx
+
         assert job.reading is not None and job.reading.rule.template and job.template_context is not None
         template = ctx.settings.templates / job.reading.rule.template
         problems = verify_docx(job.staged["docx"], expected_values(job.template_context, used=used_names(template)))

@@ -1,4 +1,8 @@
-"""The workbook reader: survey (bounds) → read (cells) → classify (which rule) → bind (fields, tables)."""
+"""The workbook reader: survey (bounds) → read (cells) → choose (which rule, which layout) → bind.
+
+`choose` reads the contract's form + table sheets with `bind`, a known type laid out on one
+sheet with `layout_bind`, and any other workbook as 通用表格 with `generic` (both over the
+general table finder, `tables`)."""
 
 from __future__ import annotations
 
@@ -12,10 +16,9 @@ if TYPE_CHECKING:
 
 def read_document(path: Path, ruleset: RuleSet, name: str) -> Reading:
     from automator.readers import Reading
-    from automator.readers.workbook.bind import bind
-    from automator.readers.workbook.classify import classify
+    from automator.readers.workbook.choose import choose
     from automator.readers.workbook.read import read_workbook
 
-    book = read_workbook(path)
-    match = classify(book, ruleset, name)
-    return Reading(bind(book, match.rule), match.rule, match.how)
+    book = read_workbook(path, evaluate=False)  # classified first; formulas computed when bound or checked
+    doc, rule, how = choose(book, ruleset, name)
+    return Reading(doc, rule, how)

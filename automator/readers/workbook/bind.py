@@ -7,9 +7,8 @@ and a trailing colon ignored). What cannot be placed is kept in
 
 from __future__ import annotations
 
-import re
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.limits import MAX_ROWS
 from automator.errors import InputError
@@ -20,14 +19,13 @@ from automator.readers.workbook.read import RawCell, RawSheet, RawWorkbook
 from automator.values import parse_value
 
 TOTAL_WORDS = {norm_label(x) for x in ("合计", "总计", "小计", "Total", "Totals", "Sum", "合計", "总额")}
-_EXTERNAL = re.compile(r"\[(?:\d+|[^\]]+\.xl\w*)\]", re.I)  # [1]Sheet1!A1, '[预算.xlsx]Sheet1'!B2
 
 
 def _value(spec: FieldSpec, cell: RawCell | None, sheet: RawSheet, book: RawWorkbook) -> Value:
     if cell is None:
         return Value(spec.key, None, None, None, spec.type)
     ref = sheet.ref(cell)
-    if cell.uncached and _EXTERNAL.search(cell.formula or ""):
+    if cell.uncached and cell.external:
         # ='C:\\预算\\[2026.xlsx]Sheet1'!B2 or =[1]Sheet1!A1: the value lives in a file we never see
         problem = (f"公式 {cell.formula} 引用了另一个工作簿（外部链接），文件里没有它的计算结果，无法核对；"
                    "请把数值直接填入单元格，或在 Excel/WPS 中更新链接后保存")
@@ -117,13 +115,13 @@ def _bind_table(doc: Document, spec: TableSpec, sheet: RawSheet, book: RawWorkbo
 
 def bind(book: RawWorkbook, rule: Rule) -> Document:
     doc = Document(source=book.path, doc_type=rule.key, sheets=list(book.sheets))
+    used = {form_sheet(book)} | {s.name for spec in rule.tables if (s := _find_sheet(book, spec)) is not None}
+    book.resolve([(name, cell) for name, cell in book.formulas if name in used])  # only what is bound
     _bind_form(doc, rule, book)
-    used = {form_sheet(book)}
     for spec in rule.tables:
         sheet = _find_sheet(book, spec)
         if sheet is not None:
             doc.tables[spec.key] = _bind_table(doc, spec, sheet, book)
-            used.add(sheet.name)
     for name, sheet in book.sheets.items():
         if name not in used and sheet.rows:
             doc.unknown.append((name, CellRef(name, "A1"), "工作表"))

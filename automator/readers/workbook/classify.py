@@ -1,7 +1,9 @@
-"""Classify: which document type is this workbook?
+"""Classify: which document type is this workbook, laid out as the contract's form + table sheets?
 
-In order: the form field 文档类型 / Document type; the rules' file-name
-patterns; the rules' sheets. No match is a rejection that lists the types.
+In order: the form field 文档类型 / Document type (an unknown value is a rejection that
+lists the types); the rules' file-name patterns; the rules' sheets. `classify` returns
+None when none of these match: the workbook is then read by its layout
+(`readers.workbook.choose`): a known type on one sheet, or a general workbook.
 """
 
 from __future__ import annotations
@@ -41,13 +43,19 @@ def declared_type(book: RawWorkbook, ruleset: RuleSet) -> tuple[str, str] | None
     return None
 
 
-def classify(book: RawWorkbook, ruleset: RuleSet, filename: str) -> Match:
-    workbook_rules = [r for r in ruleset.rules.values() if r.input == "workbook"]
+def has_sheets_of(book: RawWorkbook, rule: Rule) -> bool:
+    """The workbook is laid out as the contract says for this rule: a form sheet or one of its table sheets."""
+    sheets = {norm_label(s) for s in book.sheets}
+    return form_sheet(book) is not None or any(t.labels() & sheets for t in rule.tables)
+
+
+def classify(book: RawWorkbook, ruleset: RuleSet, filename: str) -> Match | None:
+    workbook_rules = [r for r in ruleset.rules.values() if r.input == "workbook" and not r.match.any_workbook]
     declared = declared_type(book, ruleset)
     if declared:
         value, cell = declared
         rule = ruleset.by_name(value)
-        if rule is None or rule.input != "workbook":
+        if rule is None or not rule.reads("workbook"):
             raise InputError(f"文档类型「{value}」（{cell}）无法识别",
                              hint=f"可用的类型：{_names(workbook_rules)}", code="unknown-type")
         return Match(rule, f"{cell} 填写的文档类型「{value}」")
@@ -61,10 +69,16 @@ def classify(book: RawWorkbook, ruleset: RuleSet, filename: str) -> Match:
         wanted = rule.match.sheets
         if wanted and all(_sheet_present(rule, w, sheets) for w in wanted):
             return Match(rule, f"工作簿含有工作表 {'、'.join(wanted)}")
-    raise InputError("无法判断这是哪种文档：没有「文档类型」一栏，文件名和工作表也对不上任何类型",
-                     hint=f"请在「基本信息」表填写「文档类型」，可用的类型：{_names(workbook_rules)}；"
-                          "或用 `automator sample 类型` 生成空白模板",
-                     code="unknown-type")
+    return None
+
+
+def unknown_type(ruleset: RuleSet) -> InputError:
+    """The contract's rejection when no type matches (only without a general `workbook` type)."""
+    workbook_rules = [r for r in ruleset.rules.values() if r.input == "workbook"]
+    return InputError("无法判断这是哪种文档：没有「文档类型」一栏，文件名和工作表也对不上任何类型",
+                      hint=f"请在「基本信息」表填写「文档类型」，可用的类型：{_names(workbook_rules)}；"
+                           "或用 `automator sample 类型` 生成空白模板",
+                      code="unknown-type")
 
 
 def _sheet_present(rule: Rule, wanted: str, sheets: set[str]) -> bool:

@@ -41,7 +41,15 @@ from automator.document import CellRef
 from automator.readers.workbook.formulas_engine import MAX_RANGE_CELLS, Book
 from automator.readers.workbook.formulas_values import BLANK, FUNCTIONS, ExcelError, Unsupported
 
-__all__ = ["BLANK", "FUNCTIONS", "MAX_RANGE_CELLS", "ExcelError", "Unsupported", "evaluate"]
+__all__ = ["BLANK", "FUNCTIONS", "MAX_RANGE_CELLS", "ExcelError", "RawCells", "Unsupported", "evaluate",
+           "evaluate_book", "recompute_formula"]
+# The `formulas` package loads the whole workbook into its model: ~1 s for an agency
+# document, 18 s for a 113,884-cell sheet. Past this many cells it is never asked.
+PACKAGE_MAX_CELLS = 5_000
+
+# `RawWorkbook` (readers.workbook.raw) is named in the annotations below but not imported:
+# raw.py asks this module to compute its cells, so importing it back would make a cycle.
+RawWorkbook = Any
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,72 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class RawCells:
+    """The engine's view of cells already read: a cached formula result is used as it is
+    (what Excel shows), an uncached formula is computed, a merge's copied value is empty."""
+
+    def __init__(self, book: RawWorkbook) -> None:
+        self.book = book
+        self.last = {name: max(sheet.rows, default=1) for name, sheet in book.sheets.items()}
+
+    def names(self) -> set[str]:
+        return set(self.book.sheets)
+
+    def raw(self, sheet: str, coord: str) -> Any:
+        letters = coord.rstrip("0123456789")
+        from openpyxl.utils import column_index_from_string
+
+        cell = self.book.sheets[sheet].cell(int(coord[len(letters):]), column_index_from_string(letters))
+        if cell is None or cell.copy:
+            return None
+        if cell.formula and cell.uncached:
+            return cell.formula
+        return cell.value
+
+    def max_row(self, sheet: str) -> int:
+        return self.last.get(sheet, 1)
+
+
+def _run(book: Book, refs: list[CellRef], name: str) -> tuple[dict[CellRef, object], list[CellRef]]:
+    out: dict[CellRef, object] = {}
+    hard: list[CellRef] = []
+    for ref in refs:
+        try:
+            out[ref] = _plain(book.value(ref.sheet, ref.coord.replace("$", "").upper()))
+        except Unsupported as exc:
+            log.debug("%s %s: %s", name, ref, exc)
+            hard.append(ref)
+        except (ExcelError, InvalidOperation, ValueError, KeyError, RecursionError) as exc:
+            log.info("%s %s: no value (%s)", name, ref, exc)
+    return out, hard
+
+
+def evaluate_book(raw: RawWorkbook, refs: list[CellRef]) -> dict[CellRef, object]:
+    """Values of the uncached formula cells `refs` of a workbook already read; absent when not computable.
+
+    Our engine first, over the cells as read; the `formulas` package only for a small workbook.
+    """
+    if not refs:
+        return {}
+    out, hard = _run(Book(RawCells(raw)), refs, raw.path.name)
+    if hard and raw.size <= PACKAGE_MAX_CELLS:
+        out.update(_with_formulas_package(raw.path, hard))
+    return out
+
+
+def recompute_formula(raw: RawWorkbook, sheet: str, formula: str) -> Decimal | None:
+    """`formula` computed on `sheet` from the values the cells hold now (cached results as they are),
+    ignoring the formula cell's own cached result; None when our engine cannot compute it."""
+    if raw.engine is None:
+        raw.engine = Book(RawCells(raw))
+    try:
+        value = raw.engine.formula(sheet, formula)
+    except (Unsupported, ExcelError, InvalidOperation, ValueError, KeyError, RecursionError):
+        return None
+    value = _plain(value)
+    return value if isinstance(value, Decimal) else None
+
+
 def evaluate(path: Path, refs: list[CellRef]) -> dict[CellRef, object]:
     """Values of the formula cells `refs` in the workbook at `path`; cells that cannot be computed are absent."""
     import openpyxl
@@ -62,17 +136,7 @@ def evaluate(path: Path, refs: list[CellRef]) -> dict[CellRef, object]:
     with path.open("rb") as fh:
         wb = openpyxl.load_workbook(fh, data_only=False, keep_links=False)
     try:
-        book = Book(wb)
-        out: dict[CellRef, object] = {}
-        hard: list[CellRef] = []
-        for ref in refs:
-            try:
-                out[ref] = _plain(book.value(ref.sheet, ref.coord.replace("$", "").upper()))
-            except Unsupported as exc:
-                log.debug("%s %s: %s; trying the formulas package", path.name, ref, exc)
-                hard.append(ref)
-            except (ExcelError, InvalidOperation, ValueError, KeyError) as exc:
-                log.info("%s %s: no value (%s)", path.name, ref, exc)
+        out, hard = _run(Book(wb), refs, path.name)
     finally:
         wb.close()
     if hard:

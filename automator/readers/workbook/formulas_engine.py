@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -150,10 +150,37 @@ class _Parser:
         return Args(scalar=self.additive())
 
 
-class Book:
+class Cells(Protocol):
+    """Where the engine reads a workbook: a cell as typed ("=SUM(…)" for a formula to compute,
+    else its value or None) and a sheet's last row (for whole-column references)."""
+
+    def names(self) -> set[str]: ...
+
+    def raw(self, sheet: str, coord: str) -> Any: ...
+
+    def max_row(self, sheet: str) -> int: ...
+
+
+class OpenpyxlCells:
+    """A workbook loaded by openpyxl with formulas (data_only=False)."""
+
     def __init__(self, wb: Any) -> None:
-        self.wb = wb
         self.sheets = {ws.title: ws for ws in wb.worksheets}
+
+    def names(self) -> set[str]:
+        return set(self.sheets)
+
+    def raw(self, sheet: str, coord: str) -> Any:
+        return self.sheets[sheet][coord].value
+
+    def max_row(self, sheet: str) -> int:
+        return int(self.sheets[sheet].max_row)
+
+
+class Book:
+    def __init__(self, cells: Cells | Any) -> None:
+        self.cells: Cells = cells if hasattr(cells, "raw") else OpenpyxlCells(cells)
+        self.sheets = self.cells.names()
         self.done: dict[tuple[str, str], Any] = {}
         self.busy: set[tuple[str, str]] = set()
 
@@ -163,10 +190,9 @@ class Book:
             return self.done[key]
         if key in self.busy:
             raise ExcelError("circular reference")
-        ws = self.sheets.get(sheet)
-        if ws is None:
+        if sheet not in self.sheets:
             raise ExcelError("#REF!")
-        raw = ws[coord].value
+        raw = self.cells.raw(sheet, coord)
         self.busy.add(key)
         try:
             result = self._compute(sheet, raw)
@@ -174,6 +200,10 @@ class Book:
             self.busy.discard(key)
         self.done[key] = result
         return result
+
+    def formula(self, sheet: str, text: str) -> Any:
+        """The value of formula `text` as if typed on `sheet` (its own cached result ignored)."""
+        return _Parser(self, sheet, text).run()
 
     def _compute(self, sheet: str, raw: Any) -> Any:
         text = getattr(raw, "text", raw)  # ArrayFormula keeps its formula in .text
@@ -192,8 +222,7 @@ class Book:
         if m is None:
             return None  # a defined name, a 3-D or external reference…
         sheet = (m["qsheet"] or "").replace("''", "'") or m["sheet"] or here
-        ws = self.sheets.get(sheet)
-        if ws is None:
+        if sheet not in self.sheets:
             raise ExcelError("#REF!")
         if m["a"]:
             first, last = m["a"].replace("$", "").upper(), (m["b"] or m["a"]).replace("$", "").upper()
@@ -201,7 +230,7 @@ class Book:
             c2, r2 = _split(last)
         else:
             c1, c2 = (column_index_from_string(m[k].replace("$", "").upper()) for k in ("ca", "cb"))
-            r1, r2 = 1, max(ws.max_row, 1)
+            r1, r2 = 1, max(self.cells.max_row(sheet), 1)
         rows, cols = range(min(r1, r2), max(r1, r2) + 1), range(min(c1, c2), max(c1, c2) + 1)
         if len(rows) * len(cols) > MAX_RANGE_CELLS:
             raise Unsupported("range too large")

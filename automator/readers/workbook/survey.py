@@ -14,9 +14,10 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
+from automator.readers.workbook.a1 import column_letter as get_column_letter
 
 from automator.limits import MAX_CELLS, MAX_GRID, MAX_MERGED
 from automator.errors import InputError
@@ -33,6 +34,9 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Za-z]{1,3})\$?(\d+
 # 900 MB, a merged sheet never finished); a document merges a few title and label cells.
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
+_EMPTY_CLOSE = re.compile(rb"\s*</(?:\w+:)?c>")
+# The usual cell tag, `<c r="B7" …`: a literal prefix, so the regex engine scans for it in C.
+_ADDRESSED = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 
 
 @dataclass
@@ -107,8 +111,8 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
                 row = int(ref.group(2)) if ref.group(2) else row
             else:
                 col += 1
-            if text.endswith(b"/>"):
-                continue
+            if text.endswith(b"/>") or _EMPTY_CLOSE.match(buf, tag.end()):
+                continue  # `<c r="XFD9" s="3"/>` or `<c …></c>`: formatting only, no value (calamine skips it)
             row = max(row, 1)
             if row > _LAST_ROW or col > _LAST_COL:  # calamine aborts the process on such a cell
                 where = (ref.group(1) + ref.group(2)).decode("ascii", "replace")[:20] if ref else f"第{row}行"
@@ -120,6 +124,36 @@ def _extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent:
             ext.first_row, ext.last_row = min(ext.first_row, row), max(ext.last_row, row)
             ext.first_col, ext.last_col = min(ext.first_col, col), max(ext.last_col, col)
     return ext
+
+
+def _quick_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Extent | None:
+    """An upper bound of `_extent` for a part whose every cell tag is `<c r="A1"…` (what Excel,
+    WPS, LibreOffice and openpyxl write), found with plain byte searches: about 10× faster on a
+    114k-cell sheet. Formatting-only cells count here, so the bound may be too wide, never too
+    narrow; None when the part is written otherwise (a prefix, a cell without its address)."""
+    ext = _Extent()
+    for buf in _chunks(zf, info):
+        for merge in _MERGE.finditer(buf) if b"mergeCell" in buf else ():
+            c0, r0, c1, r1 = _col_index(merge[1]), int(merge[2]), _col_index(merge[3]), int(merge[4])
+            ext.merged += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+        found = _ADDRESSED.findall(buf)
+        if len(found) != buf.count(b"<c ") + buf.count(b"<c>") + buf.count(b"<c/") or b":c " in buf:
+            return None
+        if not found:
+            continue
+        cols = [_col_index(c) for c in set(map(itemgetter(0), found))]
+        rows = [int(r) for r in set(map(itemgetter(1), found))]
+        low_row, low_col = max(1, min(rows)), min(cols)
+        if not ext.last_row:
+            ext.first_row, ext.first_col = low_row, low_col
+        ext.first_row, ext.last_row = min(ext.first_row, low_row), max(ext.last_row, max(rows))
+        ext.first_col, ext.last_col = min(ext.first_col, low_col), max(ext.last_col, max(cols))
+    return ext
+
+
+def _within_bounds(ext: _Extent) -> bool:
+    return ext.merged <= MAX_MERGED and ext.grid <= MAX_GRID and ext.last_row <= _LAST_ROW and \
+        ext.last_col <= _LAST_COL
 
 
 def survey(path: Path) -> bool | None:
@@ -137,13 +171,15 @@ def survey(path: Path) -> bool | None:
             for info in parts:
                 worksheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
                 for buf in _chunks(zf, info):
-                    values += len(_VALUE.findall(buf))
-                    formulas = formulas or (worksheet and _FORMULA.search(buf) is not None)
+                    values += buf.count(b"<v>") + buf.count(b"<is>") if b":v>" not in buf and \
+                        b":is>" not in buf else len(_VALUE.findall(buf))
+                    formulas = formulas or (worksheet and (b"<f" in buf or b":f" in buf) and _FORMULA.search(buf) is not None)
             if values > MAX_CELLS:
                 raise InputError(f"工作簿单元格过多（{values:,} 个，上限 {MAX_CELLS:,}），一份文档不应有这么多数据",
                                  hint="请只保留本文档需要的行后另存", code="too-large")
             for info in parts:
-                ext = _extent(zf, info)
+                quick = _quick_extent(zf, info)
+                ext = quick if quick is not None and _within_bounds(quick) else _extent(zf, info)
                 if ext.merged > MAX_MERGED:
                     raise InputError(f"合并单元格范围过大（{ext.widest}，合并了约 {ext.merged:,} 个格子），"
                                      "一份文档不会合并这么大的区域", hint=f"请在 Excel/WPS 中取消 {ext.widest} 的合并后另存",
