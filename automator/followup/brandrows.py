@@ -23,14 +23,11 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from automator.followup import cells, items, xlsx
 from automator.followup.records import Doc, norm_text, relative
 from automator.followup.sheets import Column, Link
-
-if TYPE_CHECKING:
-    from automator.followup.records import Client
 
 _ROWS = b"\x03"   # between the row templates of one sheet in the kept bytes (never in cell text)
 SETTLED, OPEN = "已了结", "未了结"
@@ -210,7 +207,3 @@ def render(doc: Doc, *, base: str, done_words: tuple[str, ...] = ()) -> Kept:
     parts = (rel, *(_ROWS.join(sheet) for sheet in rows))
     return Kept(doc.id, json.dumps(meta, ensure_ascii=False).encode(), parts)   # JSON escapes control characters
 
-
-def render_client(client: Client, *, base: str, done_words: tuple[str, ...] = ()) -> list[Kept]:
-    """Every archived document of a client, rendered (for tests and tools: the chore renders as it goes)."""
-    return [render(doc, base=base, done_words=done_words) for doc in client.archived()]
