@@ -33,7 +33,7 @@ class Chore:
 
 CHORES: tuple[Chore, ...] = (
     # Brand files and invoice registers of clients with new documents: a burst within the period costs
-    # one rebuild (about a second for a client with 2,000 documents; bench/brandfile.py).
+    # one rebuild (~45 ms for a client with 2,000 documents, its rows kept; bench/brandfile.py).
     Chore("indexes", every=30, target="automator.followup.index:refresh"),
     # The daily digest at `digest_at` (checks the clock; writes at most once a day).
     Chore("digest", every=60, target="automator.followup.digest:daily"),

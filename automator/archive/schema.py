@@ -90,6 +90,23 @@ MIGRATIONS: list[tuple[int, tuple[str, ...]]] = [
     (5, (  # the review queue and `history --status` read by status, newest first
         "CREATE INDEX IF NOT EXISTS inputs_status ON inputs(status, id)",
     )),
+    (6, (  # the brand file's rows of each archived document, rendered once (automator/followup/brandcache.py)
+        # A cache: `inputs` rows never change, so neither do these; `form` names what rendered them (the
+        # code, the rules, the client's folder) and rows of another form are rendered again. Deleting them
+        # all is safe (the next rebuild renders every document once more). `meta` (JSON), `rel` (its link)
+        # and `sheet1`…`sheet5` (its rows in each sheet) are bytes (BYTEA elsewhere).
+        """CREATE TABLE IF NOT EXISTS brand_rows (
+            entry INTEGER PRIMARY KEY,
+            form TEXT NOT NULL,
+            meta BLOB NOT NULL,
+            rel BLOB NOT NULL,
+            sheet1 BLOB NOT NULL,
+            sheet2 BLOB NOT NULL,
+            sheet3 BLOB NOT NULL,
+            sheet4 BLOB NOT NULL,
+            sheet5 BLOB NOT NULL
+        )""",
+    )),
 ]
 VERSION = MIGRATIONS[-1][0]
 

@@ -13,119 +13,118 @@ archive knows it. Five sheets, the newest first:
 Overdue open actions and overdue urgent problems are coloured when the file is opened (the
 formula compares with TODAY(), so the colour is right on the day it is read, not the day it
 was written).
+
+Put together from each document's kept rows (brandrows.py): which rows, in which order, and
+the cells that depend on other documents — by the same rules as `automator due` (items.py:
+`fates`, records.py: `latest_versions`), so the two can never disagree.
+
+    parts(table, sealed={month: when}) -> [xlsx.Part × 5]
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from itertools import accumulate
 
-from automator.followup import items
-from automator.followup.records import Doc, chronology, relative
-from automator.followup.sheets import Column, Link, Sheet
-
-if TYPE_CHECKING:
-    from automator.followup.records import Client
+from automator.followup import cells, items, xlsx
+from automator.followup.brandrows import (ACTIONS, AT, BUDGET, COUNTS, DECISIONS, DOCS, KEY, LABEL, ORDER, PROBLEMS,
+                                          SAID_ACTIONS, SAID_PROBLEMS, TYPE, VERSION, WARNINGS, Layout, Table,
+                                          archived_status, settled)
+from automator.followup.records import latest_versions
+from automator.followup.sheets import empty_row, filter_last
 
 NAME = "品牌档案.xlsx"
-SETTLED, OPEN = "已了结", "未了结"
 
 
-def _link(doc: Doc, base: str, text: str | None = None) -> Link | str:
-    file = doc.file
-    if not file:
-        return text or doc.label
-    return Link(text or file.rsplit("/", 1)[-1], relative(file, base))
+_NUMBERS: list[bytes] = []   # b"0", b"1", …: row numbers, made once per process
 
 
-def _newest(docs: list[Doc]) -> list[Doc]:
-    return sorted(docs, key=lambda d: (d.date is not None, d.date, d.moment is not None, d.moment, d.id), reverse=True)
+def _numbers(first: int, count: int) -> list[bytes]:
+    while len(_NUMBERS) < first + count:
+        _NUMBERS.extend(b"%d" % n for n in range(len(_NUMBERS), 2 * len(_NUMBERS) + 1024))
+    return _NUMBERS[first:first + count]
 
 
-def _status(client: Client, doc: Doc, sealed: dict[tuple[str, str], str]) -> str:
-    parts = ["已归档"]
-    if doc.warnings:
-        parts[0] += f"（{doc.warnings} 条警告）"
-    newer = client.newer_version(doc)
-    if newer:
-        parts.append(f"已由第{newer}版取代")
-    seal_at = sealed.get((client.folder.casefold(), doc.at.strftime("%Y-%m")))
-    if seal_at is not None and doc.at.isoformat(timespec="seconds") <= seal_at:
-        parts.append(f"已封存 {doc.at:%Y-%m}")
-    return " · ".join(parts)
+def _sheet(layout: Layout, table: Table, index: int, shown: list[int],
+           changes: dict[int, tuple[bytes, bytes]] | None = None, *,
+           bold_last: bool = False) -> xlsx.Part:
+    """One sheet from the kept rows of the documents `shown` (newest first, their row counts);
+    `changes`: row index → that row's state cells, where a later document changed them."""
+    templates, rels = table.sheet(index, shown)
+    if len(templates) != sum(shown):
+        raise ValueError(f"{layout.name}: {len(templates)} kept rows for {sum(shown)}")
+    for at, (old, new) in (changes or {}).items():
+        templates[at] = templates[at].replace(old, new, 1)
+    out = xlsx.Part(layout.name, [c.title for c in layout.columns], [c.width for c in layout.columns],
+                    [t.replace(cells.ROW, n) for t, n in zip(templates, _numbers(2, len(templates)), strict=True)],
+                    rows=len(templates) or 1, filter_last=filter_last(len(templates), bold_last), alert=layout.alert)
+    if not templates:
+        out.body, out.alert = [empty_row(layout.empty)], None
+        return out
+    # Each document's rows as one range, its relationship by its own id (brandrows); Excel's limit of
+    # links per sheet is far away (a range is one), past it the rows keep their text.
+    docs = [(meta[ORDER][2], n) for meta, n in zip(table.metas, shown, strict=True) if n]
+    col = cells.COLUMNS[layout.link].encode()
+    firsts = list(accumulate((n for _, n in docs), initial=2))[:-1]   # each document's first row
+    linked = [(entry, first, n, rel) for (entry, n), first, rel in zip(docs, firsts, rels, strict=True)
+              if rel][:xlsx.MAX_LINKS]
+    out.hyperlinks = [b'<hyperlink ref="%s%d" r:id="rId%d"/>' % (col, first, entry) if n == 1 else
+                      b'<hyperlink ref="%s%d:%s%d" r:id="rId%d"/>' % (col, first, col, first + n - 1, entry)
+                      for entry, first, n, _ in linked]
+    out.rels = [rel for *_, rel in linked]
+    return out
 
 
-def documents(client: Client, base: str, sealed: dict[tuple[str, str], str]) -> Sheet:
-    sheet = Sheet("文档", [Column("日期", 12, "date"), Column("类型", 14), Column("标题", 40), Column("版本", 7, "int"),
-                          Column("状态", 26), Column("文件", 52, "link"), Column("归档时间", 17, "datetime")],
-                  empty="（还没有归档的文档）")
-    for doc in _newest(client.archived()):
-        sheet.rows.append([doc.date, doc.zh, doc.title, doc.version, _status(client, doc, sealed),
-                           _link(doc, base), doc.at])
-    return sheet
+def documents(table: Table, sealed: dict[str, str]) -> xlsx.Part:
+    """Every kept document, once per version; the 状态 of a superseded or sealed one changed."""
+    tops: dict[str, int] = {}
+    for meta in table.metas:
+        if meta[VERSION] > tops.get(meta[KEY], 0):
+            tops[meta[KEY]] = meta[VERSION]
+    changes = {}
+    for at, meta in enumerate(table.metas):
+        top, seal_at = tops[meta[KEY]], sealed.get(meta[AT][:7]) if sealed else None
+        if top > meta[VERSION] or (seal_at is not None and meta[AT] <= seal_at):
+            now = archived_status(meta[WARNINGS], top if top > meta[VERSION] else None,
+                                  meta[AT][:7] if seal_at is not None and meta[AT] <= seal_at else None)
+            changes[at] = (DOCS.state(archived_status(meta[WARNINGS])), DOCS.state(now))
+    return _sheet(DOCS, table, 0, [1] * len(table.metas), changes)
 
 
-def _settled(item: items.Item) -> tuple[str, str]:
-    """(已了结/未了结, a note saying which later document settled or moved it)."""
-    if item.closed_by is not None:
-        return SETTLED, f"已在 {item.closed_by.label} 中标为完成"
-    if item.moved_to is not None:
-        return OPEN, f"后续见 {item.moved_to.label}"
-    return (SETTLED, "") if item.done else (OPEN, "")
+def _tracked(table: Table, layout: Layout, index: int, field: int, shown: list[bool]) -> xlsx.Part:
+    """Actions (or problems) of the documents shown: each row with what became of it, newest source first."""
+    sources = [meta for meta, on in zip(table.metas, shown, strict=True) if on and meta[field]][::-1]  # oldest first
+    mentions = [(key, done, meta[ORDER][2]) for meta in sources for key, done in meta[field]]
+    fates = items.fates(mentions)
+    starts, row = {}, 0
+    for meta in reversed(sources):   # the sheet: newest document first, each one's rows in its table's order
+        starts[meta[ORDER][2]] = row
+        row += len(meta[field])
+    place = [starts[meta[ORDER][2]] + k for meta in sources for k in range(len(meta[field]))]
+    labels = {meta[ORDER][2]: meta[LABEL] for meta in sources}
+    before = {done: layout.state(*settled(done)) for done in (False, True)}   # as each document says
+    after: dict[tuple[bool, int], bytes] = {}   # (closed, by which document) → its cells: few, for many rows
+    changes = {}
+    for at in [i for i, fate in enumerate(fates) if fate is not None]:   # a later document closed or re-listed it
+        fate, done = fates[at], mentions[at][1]
+        now = after.get(fate)   # type: ignore[call-overload]
+        if now is None:
+            now = after[fate] = layout.state(*settled(done, (fate[0], labels[fate[1]])))  # type: ignore[index]
+        changes[place[at]] = (before[done], now)
+    counts = [meta[COUNTS][index] if on else 0 for meta, on in zip(table.metas, shown, strict=True)]
+    return _sheet(layout, table, index, counts, changes)
 
 
-def _alert(due_col: str, settled_col: str, extra: str = "") -> str:
-    return f'=AND(ISNUMBER(${due_col}2),${due_col}2<TODAY(),${settled_col}2="{OPEN}"{extra})'
+def parts(table: Table, *, sealed: dict[str, str] | None = None) -> list[xlsx.Part]:
+    """The brand file's five sheets from a client's kept documents; `sealed`: month → when it was sealed."""
+    best = {id(meta) for meta in latest_versions(table.metas, lambda m: (m[KEY], m[VERSION], m[ORDER][2]))}
+    latest = [id(meta) in best for meta in table.metas]
 
+    def shown(index: int, *types: str) -> list[int]:
+        return [meta[COUNTS][index] if on and meta[TYPE] in types else 0
+                for meta, on in zip(table.metas, latest, strict=True)]
 
-def actions(client: Client, base: str, done_words: tuple[str, ...]) -> Sheet:
-    sheet = Sheet("行动事项", [Column("截止日期", 12, "date"), Column("行动", 40), Column("负责人", 12), Column("状态", 12),
-                           Column("是否了结", 10), Column("备注", 30), Column("来源报告", 44, "link"),
-                           Column("会议日期", 12, "date")],
-                  alert=_alert("A", "E"), empty="（还没有会议报告列出的行动事项）")
-    found = items.actions(client, done_words)
-    for item in sorted(found, key=lambda i: (chronology(i.source), -i.no), reverse=True):
-        settled, note = _settled(item)
-        sheet.rows.append([item.due, item.what, item.owner, item.status, settled, note,
-                           _link(item.source, base, item.source.label), item.source.date])
-    return sheet
-
-
-def decisions(client: Client, base: str) -> Sheet:
-    sheet = Sheet("决议", [Column("会议日期", 12, "date"), Column("事项", 24), Column("决议", 50),
-                         Column("会议", 44, "link")], empty="（还没有会议报告列出的决议）")
-    found = items.decisions(client)
-    for d in sorted(found, key=lambda d: chronology(d.source), reverse=True):
-        sheet.rows.append([d.source.date, d.item, d.decision, _link(d.source, base, d.source.label)])
-    return sheet
-
-
-def budget(client: Client, base: str) -> Sheet:
-    sheet = Sheet("预算", [Column("日期", 12, "date"), Column("文档", 14), Column("简报/活动", 32), Column("项目", 36),
-                         Column("金额", 16, "money"), Column("来源", 40, "link")],
-                  empty="（还没有简报或报告列出预算）")
-    for b in sorted(items.budgets(client), key=lambda b: chronology(b.source), reverse=True):
-        src = _link(b.source, base, b.source.label)
-        for what, amount in b.lines:
-            sheet.rows.append([b.source.date, b.source.zh, b.source.title, what, amount, src])
-        sheet.bold_rows.add(len(sheet.rows))
-        sheet.rows.append([b.source.date, b.source.zh, b.source.title, "批准总额", b.total, src])
-    return sheet
-
-
-def problems(client: Client, base: str, done_words: tuple[str, ...]) -> Sheet:
-    sheet = Sheet("回访问题", [Column("回访日期", 12, "date"), Column("问题", 40), Column("紧急程度", 10),
-                           Column("负责部门", 12), Column("处理期限", 12, "date"), Column("状态", 12),
-                           Column("是否了结", 10), Column("备注", 28), Column("来源", 40, "link")],
-                  alert=_alert("E", "G", f',$C2="{items.URGENT}"'), empty="（还没有客户回访记录）")
-    for item in sorted(items.problems(client, done_words), key=lambda i: (chronology(i.source), -i.no), reverse=True):
-        settled, note = _settled(item)
-        sheet.rows.append([item.source.date, item.what, item.urgency, item.owner, item.due, item.status, settled,
-                           note, _link(item.source, base, item.source.label)])
-    return sheet
-
-
-def sheets(client: Client, *, base: str, done_words: tuple[str, ...] = (),
-           sealed: dict[tuple[str, str], str] | None = None) -> list[Sheet]:
-    """The brand file's sheets; `base` is the brand file's folder (root-relative), for the links."""
-    return [documents(client, base, sealed or {}), actions(client, base, done_words), decisions(client, base),
-            budget(client, base), problems(client, base, done_words)]
+    return [documents(table, sealed or {}),
+            _tracked(table, ACTIONS, 1, SAID_ACTIONS, [bool(n) for n in shown(1, items.SOURCES["action"])]),
+            _sheet(DECISIONS, table, 2, shown(2, "contact_report")),
+            _sheet(BUDGET, table, 3, shown(3, *items.BUDGET_TYPES), bold_last=True),
+            _tracked(table, PROBLEMS, 4, SAID_PROBLEMS, [bool(n) for n in shown(4, items.SOURCES["problem"])])]

@@ -12,6 +12,7 @@ place), then by when it was filed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -27,10 +28,15 @@ URGENT = "紧急"
 _NOTE = re.compile(r"[（(【\[].*?[）)】\]]")
 
 
+@functools.lru_cache(maxsize=8)
+def _done_forms(done_words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(norm_text(w) for w in (*DONE, *done_words))
+
+
 def is_done(status: object, done_words: tuple[str, ...] = ()) -> bool:
     """完成 / 已完成（11/27） / Done: the status says the item is closed (a bracketed note is ignored)."""
     plain = norm_text(_NOTE.sub("", text(status)))
-    return bool(plain) and plain in {norm_text(w) for w in (*DONE, *done_words)}
+    return bool(plain) and plain in _done_forms(tuple(done_words))
 
 
 @dataclass(frozen=True)
@@ -63,30 +69,49 @@ def _rows(doc: Doc, table: str) -> list[dict[str, object]]:
     return [r for r in doc.tables.get(table, []) if isinstance(r, dict)]
 
 
-def _items(docs: list[Doc], kind: str, table: str, column: str, owner: str, due: str,
-           done_words: tuple[str, ...]) -> list[Item]:
-    made = [Item(kind, text(row.get(column)), text(row.get(owner)), parse_day(row.get(due)), text(row.get("status")),
+# kind -> (table, text column, owner column, due column), and the document type it comes from
+KINDS = {"action": ("actions", "action", "owner", "due"), "problem": ("problems", "problem", "department", "deadline")}
+SOURCES = {"action": "contact_report", "problem": "followup"}
+
+
+def doc_items(doc: Doc, kind: str, done_words: tuple[str, ...] = ()) -> list[Item]:
+    """The actions (or problems) one document lists, in its table's order, as it states them."""
+    table, column, owner, due = KINDS[kind]
+    return [Item(kind, text(row.get(column)), text(row.get(owner)), parse_day(row.get(due)), text(row.get("status")),
                  doc, n, urgency=text(row.get("urgency")), done=is_done(row.get("status"), done_words))
-            for doc in docs for n, row in enumerate(_rows(doc, table), start=1) if norm_text(row.get(column))]
-    # The latest mention of the same text speaks for it (docs come in chronological order).
-    last = {norm_text(item.what): item for item in made}
+            for n, row in enumerate(_rows(doc, table), start=1) if norm_text(row.get(column))]
+
+
+def fates(mentions: list[tuple[str, bool, int]]) -> list[tuple[bool, int] | None]:
+    """What became of each mention (its text folded, whether it says done, its document's id), in
+    chronological order: None while no later document speaks of it, else (closed there, that document)."""
+    last = {key: (done, source) for key, done, source in mentions}   # the latest mention speaks for the text
+    out: list[tuple[bool, int] | None] = []
+    for key, _, source in mentions:
+        done, final = last[key]
+        out.append(None if final == source else (done, final))
+    return out
+
+
+def _items(docs: list[Doc], kind: str, done_words: tuple[str, ...]) -> list[Item]:
+    made = [item for doc in docs for item in doc_items(doc, kind, done_words)]
+    by_id = {doc.id: doc for doc in docs}
     out = []
-    for item in made:
-        final = last[norm_text(item.what)]
-        if final.source is not item.source:
-            item = replace(item, **{"closed_by" if final.done else "moved_to": final.source})
+    for item, fate in zip(made, fates([(norm_text(i.what), i.done, i.source.id) for i in made]), strict=True):
+        if fate is not None:
+            item = replace(item, **{"closed_by" if fate[0] else "moved_to": by_id[fate[1]]})
         out.append(item)
     return out
 
 
 def actions(client: Client, done_words: tuple[str, ...] = ()) -> list[Item]:
     """Every action of the latest version of each contact report, in meeting order."""
-    return _items(client.latest("contact_report"), "action", "actions", "action", "owner", "due", done_words)
+    return _items(client.latest(SOURCES["action"]), "action", done_words)
 
 
 def problems(client: Client, done_words: tuple[str, ...] = ()) -> list[Item]:
     """Every problem of the latest version of each client follow-up record, in visit order."""
-    return _items(client.latest("followup"), "problem", "problems", "problem", "department", "deadline", done_words)
+    return _items(client.latest(SOURCES["problem"]), "problem", done_words)
 
 
 @dataclass(frozen=True)
@@ -96,10 +121,13 @@ class Decision:
     source: Doc
 
 
-def decisions(client: Client) -> list[Decision]:
-    return [Decision(text(r.get("item")), text(r.get("decision")), doc)
-            for doc in client.latest("contact_report") for r in _rows(doc, "decisions")
+def doc_decisions(doc: Doc) -> list[Decision]:
+    return [Decision(text(r.get("item")), text(r.get("decision")), doc) for r in _rows(doc, "decisions")
             if norm_text(r.get("item")) or norm_text(r.get("decision"))]
+
+
+def decisions(client: Client) -> list[Decision]:
+    return [d for doc in client.latest("contact_report") for d in doc_decisions(doc)]
 
 
 @dataclass(frozen=True)
@@ -115,22 +143,28 @@ def _media_line(row: dict[str, object]) -> str:
     return " ".join(x for x in (text(row.get("media")), text(row.get("format"))) if x)
 
 
+BUDGET_TYPES = ("creative_brief", "media_brief", "contact_report")
+
+
+def doc_budget(doc: Doc) -> Budget | None:
+    """The budget one brief, campaign or contact report states; None when it states none."""
+    if doc.doc_type == "creative_brief":
+        lines = [(text(r.get("item")), parse_money(r.get("amount"))) for r in _rows(doc, "deliverables")]
+        total = parse_money(doc.fields.get("budget_total"))
+    elif doc.doc_type == "media_brief":
+        lines = [(_media_line(r), parse_money(r.get("net"))) for r in _rows(doc, "plan")]
+        total = parse_money(doc.fields.get("budget_total"))
+    elif doc.doc_type == "contact_report":
+        lines = [(text(r.get("item")), parse_money(r.get("amount"))) for r in _rows(doc, "budget")]
+        total = parse_money(doc.totals.get("budget", {}).get("amount"))
+    else:
+        return None
+    return Budget(doc, lines, total) if lines or total is not None else None
+
+
 def budgets(client: Client) -> list[Budget]:
     """Budget lines by brief, campaign and contact report (latest versions), with their approved totals."""
-    out = []
-    for doc in client.latest("creative_brief", "media_brief", "contact_report"):
-        if doc.doc_type == "creative_brief":
-            lines = [(text(r.get("item")), parse_money(r.get("amount"))) for r in _rows(doc, "deliverables")]
-            total = parse_money(doc.fields.get("budget_total"))
-        elif doc.doc_type == "media_brief":
-            lines = [(_media_line(r), parse_money(r.get("net"))) for r in _rows(doc, "plan")]
-            total = parse_money(doc.fields.get("budget_total"))
-        else:
-            lines = [(text(r.get("item")), parse_money(r.get("amount"))) for r in _rows(doc, "budget")]
-            total = parse_money(doc.totals.get("budget", {}).get("amount"))
-        if lines or total is not None:
-            out.append(Budget(doc, lines, total))
-    return out
+    return [b for doc in client.latest(*BUDGET_TYPES) if (b := doc_budget(doc)) is not None]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from automator.safe_names import safe_name
 
@@ -164,12 +165,7 @@ class Client:
 
     def latest(self, *doc_types: str) -> list[Doc]:
         """The latest archived version of each document of these types, oldest document date first."""
-        best: dict[str, Doc] = {}
-        for doc in self.archived(*doc_types):
-            held = best.get(doc.doc_key)
-            if held is None or (doc.version, doc.id) > (held.version, held.id):
-                best[doc.doc_key] = doc
-        return sorted(best.values(), key=chronology)
+        return sorted(latest_versions(self.archived(*doc_types)), key=chronology)
 
     def newer_version(self, doc: Doc) -> int | None:
         """The latest version of `doc`'s document, when it is not `doc` itself."""
@@ -179,6 +175,25 @@ class Client:
                 self._tops[d.doc_key] = max(self._tops.get(d.doc_key, 0), d.version)
         top = self._tops.get(doc.doc_key, doc.version)
         return top if top > doc.version else None
+
+
+T = TypeVar("T")
+
+
+def _facts(doc: Doc) -> tuple[str, int, int]:
+    return doc.doc_key, doc.version, doc.id
+
+
+def latest_versions(docs: Iterable[T], facts: Callable[[T], tuple[str, int, int]] = _facts) -> list[T]:  # type: ignore[assignment]
+    """Each document's latest version (the highest version number; of two, the later filed).
+    `facts` gives a document's (doc_key, version, ledger id)."""
+    best: dict[str, tuple[int, int, T]] = {}
+    for doc in docs:
+        key, version, entry = facts(doc)
+        held = best.get(key)
+        if held is None or (version, entry) > held[:2]:
+            best[key] = (version, entry, doc)
+    return [doc for _, _, doc in best.values()]
 
 
 def chronology(doc: Doc) -> tuple[Any, ...]:

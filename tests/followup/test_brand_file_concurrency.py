@@ -72,15 +72,16 @@ def test_kill_9_while_the_brand_file_is_written_leaves_the_old_or_the_new_file(r
 
 
 def test_a_rebuild_from_an_older_ledger_state_never_replaces_a_newer_file(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    from automator.followup.brandcache import snapshot
     from automator.followup.index import write_client
-    from automator.followup.records import folder_key, load_client
+    from automator.followup.records import folder_key
     from automator.pipeline import load_context
     from automator.settings import Settings
 
     run_json("run", str(make_workbook(root / "inbox", "agenda")), root=root)
     ctx = load_context(Settings.from_root(root), lint=False)
     ledger = ctx.open_ledger()
-    stale = load_client(ledger, folder_key(CLIENT), ctx.ruleset)  # watcher A read the ledger here…
+    stale = snapshot(ctx, ledger, folder_key(CLIENT))  # watcher A read the ledger here…
     run_json("run", str(make_workbook(root / "inbox", "contact_report")), root=root)  # …B filed and rebuilt
     book = root / "outbox" / FOLDER / "品牌档案.xlsx"
     assert len(sheet_rows(book, "文档")) == 2
