@@ -96,3 +96,46 @@ def test_readme_command_works_without_libreoffice(tmp_path: Path) -> None:
                           env={**env, "PATH": os.environ["PATH"]}, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(list((root / "outbox").rglob("*.pdf"))) == len(examples)
+
+
+def _offices(profile_prefix: str) -> set[int]:
+    """soffice.bin processes whose profile lies under `profile_prefix`."""
+    import psutil
+
+    found = set()
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if "soffice" in (proc.info["name"] or "") and any(profile_prefix in a for a in proc.info["cmdline"] or ()):
+                found.add(proc.pid)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_a_process_killed_with_sigkill_leaves_no_libreoffice_behind(root: Path, tmp_path: Path) -> None:
+    """The warm converter's LibreOffice dies with its helper, whatever kills the helper (a whole
+    process group SIGKILLed, as a service manager or the OOM killer does)."""
+    import signal
+    import time
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = ("import sys, time; from pathlib import Path; from automator.deliver.convert import converter;"
+            "from automator.settings import Settings;"
+            "c = converter(Settings.from_root(sys.argv[1])); c.convert(Path(sys.argv[2]), Path(sys.argv[3]));"
+            "print('done', flush=True); time.sleep(600)")
+    make = subprocess.run([sys.executable, "-m", "automator", "sample", "客户会议报告", "-o", str(tmp_path / "x.xlsx"),
+                           "--root", str(root)], capture_output=True, text=True)
+    assert make.returncode == 0, make.stderr
+    docx = REPO / "templates" / "contact_report.docx"
+    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(docx), str(tmp_path / "out.pdf")],
+                            stdout=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "done"
+    assert _offices(str(scratch)), "the warm converter should be running"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while _offices(str(scratch)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _offices(str(scratch)) == set()

@@ -54,8 +54,32 @@ def _die_with_parent() -> None:
         pass
 
 
+def office_binary(soffice: str) -> str:
+    """On Linux, soffice.bin itself rather than the `soffice` script and its oosplash launcher:
+    then soffice.bin is our direct child, and dies with us (PR_SET_PDEATHSIG) even when this
+    helper is killed with SIGKILL — through the launcher it outlived us, reparented to init."""
+    real = Path(soffice).resolve().with_name("soffice.bin")
+    return str(real) if sys.platform.startswith("linux") and real.is_file() else soffice
+
+
+RESTART = 81  # soffice.bin asks to be started again (after setting up a fresh profile); oosplash would
+
+
 def start(soffice: str, profile: Path) -> tuple[subprocess.Popen[bytes], object]:
     seed_profile(profile)
+    for _ in range(3):
+        try:
+            return _start(office_binary(soffice), profile)
+        except _Restart:
+            continue
+    raise RuntimeError("LibreOffice kept asking to be restarted")
+
+
+class _Restart(Exception):
+    pass
+
+
+def _start(soffice: str, profile: Path) -> tuple[subprocess.Popen[bytes], object]:
     pipe = f"automator-{os.getpid()}-{uuid.uuid4().hex[:12]}"
     cmd = [soffice, "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
            "--nofirststartwizard", f"-env:UserInstallation={uno.systemPathToFileUrl(str(profile))}",
@@ -73,6 +97,8 @@ def start(soffice: str, profile: Path) -> tuple[subprocess.Popen[bytes], object]
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             break
         except NoConnectException:
+            if proc.poll() == RESTART:
+                raise _Restart from None
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError(f"LibreOffice did not start (exit status {proc.poll()})") from None
