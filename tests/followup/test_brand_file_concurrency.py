@@ -58,7 +58,11 @@ def test_kill_9_while_the_brand_file_is_written_leaves_the_old_or_the_new_file(r
     for k in range(8):
         _add_rows(root, 2000 + k, 1)
         proc = _rebuild(root)
-        time.sleep(took * (0.35 + 0.08 * k))  # spread over the run: imports, ledger read, writing, the swap
+        if k % 2:
+            time.sleep(took * (0.35 + 0.08 * k))  # spread over the run: imports, ledger read, writing, the swap
+        else:  # the moment its temporary file appears: killed in the middle of writing it
+            while proc.poll() is None and not any(p.name.endswith(".tmp") for p in book.parent.iterdir()):
+                time.sleep(0.0005)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=20)
         temps = [p for p in book.parent.iterdir() if p.name.endswith(".tmp")]
