@@ -18,9 +18,10 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from automator.followup import cells, xlsx
 from automator.followup.cells import MAX_TEXT, Link, clean
@@ -86,31 +87,30 @@ def temp_beside(path: Path) -> Path:
     return path.parent / f".{uuid.uuid4().hex[:8]}.{path.name[-40:]}.tmp"
 
 
-def stage_bytes(path: Path, data: bytes) -> Path:
+def _staged(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """`write` into a temporary name beside `path`, fsynced; returns that name (removed on failure)."""
     tmp = temp_beside(path)
     try:
         with tmp.open("wb") as fh:
-            fh.write(data)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+def stage_bytes(path: Path, data: bytes) -> Path:
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+
+    return _staged(path, write)
 
 
 def stage_parts(path: Path, parts: list[xlsx.Part], *, title: str, comments: str = "") -> Path:
     """Write the workbook under a temporary name beside `path` (fsynced); returns that name."""
-    tmp = temp_beside(path)
-    try:
-        with tmp.open("wb") as fh:
-            xlsx.write(fh, parts, title=clean(title), comments=clean(comments))
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
+    return _staged(path, lambda fh: xlsx.write(fh, parts, title=clean(title), comments=clean(comments)))
 
 
 def stage(path: Path, sheets: list[Sheet], *, title: str, comments: str = "") -> Path:
