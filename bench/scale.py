@@ -46,7 +46,6 @@ sys.path[:0] = [str(ROOT), str(BENCH), str(ROOT / "tools")]
 from run import fresh_root, inputs, machine, python, service_once, startup_once  # noqa: E402
 from services import Postgres, Redis  # noqa: E402
 
-TICK = os.sysconf("SC_CLK_TCK")
 SIDES = ("run -j1", "run -j2", "run -j3", "run -j1 + PG", "queue 1 worker", "queue 2 workers", "queue 3 workers")
 
 
@@ -84,34 +83,26 @@ def _workers_online(root: Path) -> int:
     return len((json.loads(done.stdout).get("queue") or {}).get("workers") or [])
 
 
-def _children() -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(f"/proc/{entry.name}/stat").read_text()
-            except OSError:
-                continue
-            out.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
-    return out
-
-
 def cpu(pids: list[int]) -> float:
     """CPU seconds (user + system) used so far by these processes and everything under them, including
     their waited-for children (cutime/cstime): a figure the other agents' load barely moves."""
-    children, total, todo, seen = _children(), 0, list(pids), set()
-    while todo:
-        pid = todo.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
+    import psutil
+
+    total = 0.0
+    procs: dict[int, psutil.Process] = {}
+    for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            top = psutil.Process(pid)
+            procs |= {p.pid: p for p in (top, *top.children(recursive=True))}
+        except psutil.Error:
             continue
-        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-        todo += children.get(pid, [])
-    return total / TICK
+    for proc in procs.values():
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
 
 
 def _wait(condition: Any, what: str, timeout: float) -> None:

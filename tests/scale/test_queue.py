@@ -51,19 +51,9 @@ def assert_exactly_once(root: Path, url: str, books: list[Path]) -> None:
 
 
 def _descendants(pid: int) -> set[int]:
-    out, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry.name}/stat").read_text()
-                except OSError:
-                    continue
-                if int(stat[stat.rfind(")") + 2:].split()[1]) == parent:
-                    out.add(int(entry.name))
-                    todo.append(int(entry.name))
-    return out
+    import psutil
+
+    return {p.pid for p in psutil.Process(pid).children(recursive=True)}
 
 
 def _holding(root: Path, pids: set[int]) -> list[str]:
