@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from automator.outcome import STATUS_ZH as STATUS
+from automator.outcome import STATUS_ZH as STATUS, Status
 from automator.archive.ledger import Entry
 
 
 def explain_text(entry: Entry) -> str:
     e = entry.explain
     lines = [f"{entry.input}：{STATUS.get(entry.status, entry.status)}（{entry.at}）"]
-    if entry.status == "rejected":
+    if entry.status == Status.REJECTED:
         lines.append(f"  原因：{entry.reason}")
-    if entry.status == "duplicate":
+    if entry.status == Status.DUPLICATE:
         lines.append(f"  {entry.reason}")
     if e:
         lines += [

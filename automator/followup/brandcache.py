@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automator.outcome import Status
 from automator.archive.ledger import KEPT, Entry
 from automator.followup import brandrows
 from automator.followup.brandrows import Kept, Table
@@ -132,12 +133,12 @@ def snapshot(ctx: Context, ledger: Ledger, key: str, *, rerender: bool = False) 
         return None
     last = max(rows)
     snap.upto, snap.name = last[0], last[3]
-    kept = {row[0]: row[4:] for row in rows if row[1] == "archived" and row[4] is not None}
-    wanted = [row[0] for row in rows if (row[1] == "archived" and row[4] is None) or row[2] == "invoice"]
+    kept = {row[0]: row[4:] for row in rows if row[1] == Status.ARCHIVED and row[4] is not None}
+    wanted = [row[0] for row in rows if (row[1] == Status.ARCHIVED and row[4] is None) or row[2] == "invoice"]
     docs = _entries(ledger, wanted, ctx.ruleset)
     snap.invoices = [doc for doc in docs if doc.doc_type == "invoice"]
     snap.fresh = [brandrows.render(doc, base=base, done_words=done_words) for doc in docs
-                  if doc.status == "archived" and doc.id not in kept]
+                  if doc.status == Status.ARCHIVED and doc.id not in kept]
     snap.table = Table.load([*kept.values(), *((k.meta, *k.parts) for k in snap.fresh)])
     return snap
 

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from automator.outcome import Status
 from automator.safe_names import safe_name
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def norm_text(value: Any) -> str:
 
 def to_doc(entry: Entry, ruleset: RuleSet | None) -> Doc | None:
     """A ledger row as a record; None for a row that is not a document (rejected, duplicate, no type)."""
-    if entry.status not in ("archived", "review") or not entry.doc_type:
+    if entry.status not in (Status.ARCHIVED, Status.REVIEW) or not entry.doc_type:
         return None
     rule = ruleset.rules.get(entry.doc_type) if ruleset else None
     explain = entry.explain or {}
@@ -161,7 +162,7 @@ class Client:
         return max((d.id for d in self.docs), default=0)
 
     def archived(self, *doc_types: str) -> list[Doc]:
-        return [d for d in self.docs if d.status == "archived" and (not doc_types or d.doc_type in doc_types)]
+        return [d for d in self.docs if d.status == Status.ARCHIVED and (not doc_types or d.doc_type in doc_types)]
 
     def latest(self, *doc_types: str) -> list[Doc]:
         """The latest archived version of each document of these types, oldest document date first."""

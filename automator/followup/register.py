@@ -16,6 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from automator.outcome import Status
 from automator.followup.records import Doc, parse_money, relative, text
 from automator.followup.sheets import Column, Link, Sheet
 
@@ -34,8 +35,8 @@ def invoices(client: Client) -> list[Doc]:
         if doc.doc_type != "invoice":
             continue
         held = best.get(doc.doc_key)
-        rank = (doc.status == "archived", doc.version if doc.status == "archived" else 0, doc.id)
-        if held is None or rank > (held.status == "archived", held.version if held.status == "archived" else 0,
+        rank = (doc.status == Status.ARCHIVED, doc.version if doc.status == Status.ARCHIVED else 0, doc.id)
+        if held is None or rank > (held.status == Status.ARCHIVED, held.version if held.status == Status.ARCHIVED else 0,
                                    held.id):
             best[doc.doc_key] = doc
     return list(best.values())
@@ -57,7 +58,7 @@ def sheet(docs: list[Doc], *, base: str, year: str) -> Sheet:
     for doc in sorted(docs, key=lambda d: (d.date is not None, d.date, d.id), reverse=True):
         f = doc.fields
         money = {k: parse_money(f.get(k)) for k in total}
-        if doc.status == "archived":
+        if doc.status == Status.ARCHIVED:
             for k, v in money.items():
                 total[k] += v or 0
         link: Link | str = Link(doc.file.rsplit("/", 1)[-1], relative(doc.file, base)) if doc.file else ""
@@ -66,6 +67,6 @@ def sheet(docs: list[Doc], *, base: str, year: str) -> Sheet:
                          money["total"], state, link])
     if out.rows:
         out.bold_rows.add(len(out.rows))
-        out.rows.append([None, "合计（已归档）", f"{sum(d.status == 'archived' for d in docs)} 张", total["subtotal"],
+        out.rows.append([None, "合计（已归档）", f"{sum(d.status == Status.ARCHIVED for d in docs)} 张", total["subtotal"],
                          total["tax"], total["total"], "", ""])
     return out

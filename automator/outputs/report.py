@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from automator.outcome import Status
 from automator.checks.common import fmt_moment
 from automator.formatting import printable
 from automator.document import CheckResult, Finding, Severity
@@ -18,12 +19,6 @@ if TYPE_CHECKING:
     from automator.document import Document
     from automator.rules.model import Rule
 
-STATUS_WORDS = {
-    "archived": "已归档",
-    "review": "需修改：发现错误，文件未归档，已放入复核区",
-    "rejected": "无法读取，已退回",
-    "duplicate": "重复：相同内容此前已处理，未再归档",
-}
 MARKS = {"pass": "✓ 通过", Severity.ERROR: "✗ 错误", Severity.WARNING: "⚠ 提醒"}
 
 
@@ -59,8 +54,8 @@ def _shown(value: Any) -> str:
 
 
 def _status_line(status: str, results: list[CheckResult]) -> str:
-    words = STATUS_WORDS.get(status, status)
-    if status == "archived":
+    words = Status(status).sentence  # the one wording table: outcome.Status
+    if status == Status.ARCHIVED:
         warnings = sum(_outcome(r) == Severity.WARNING for r in results)
         if warnings:
             words += f"（有 {warnings} 项提醒，请看下文）"
@@ -89,7 +84,7 @@ def render_report(*, doc: Document, rule: Rule, results: list[CheckResult], stat
     lines += [f"| {k} | {_cell(v)} |" for k, v in facts if v]
     if outputs:
         lines += ["", "输出文件：", ""] + [f"- `{o}`" for o in outputs]
-    if status == "review":
+    if status == Status.REVIEW:
         lines += ["", "> **怎么改**：打开复核区里标注过的工作簿（文件名含「标注」），标红的单元格就是要改的地方，"
                       "批注里写着原因；第一张工作表「检查结果」列出了全部问题。改好原工作簿后重新放入收件箱。"
                       "复核区里的 Word 草稿**未通过检查**，只供参考，请勿发出。"]

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from automator.inbox import files_under, waiting
-from automator.outcome import Result
+from automator.outcome import Result, Status
 from automator.settings import Settings
 from automator.watch import heartbeat, observe, worker
 from automator.watch.config_watch import HOLD, ConfigWatch
@@ -277,9 +277,9 @@ class Watcher:
         if outcome.error is not None:
             self._back_off(path, f"无法取走文件：{outcome.error}", first=2.0)
         elif outcome.result is not None:
-            if outcome.result.status == "retry" and outcome.result.reason_code == "config":
+            if outcome.result.status == Status.RETRY and outcome.result.reason_code == "config":
                 self._hold_for_config(path, outcome.result.reason or "")
-            elif outcome.result.status == "retry":
+            elif outcome.result.status == Status.RETRY:
                 self._back_off(path, outcome.result.reason or "", first=RETRY_FIRST)
             else:
                 self.attempts.pop(path, None)
@@ -303,7 +303,7 @@ class Watcher:
                         self.settings.rel(path), reason, delay, RETRY_MAX / 60)
 
     def _report(self, result: Result, *, recovered: bool = False) -> None:
-        if result.status == "retry" and self.attempts.get(self.settings.root / result.input, 0) > 1:
+        if result.status == Status.RETRY and self.attempts.get(self.settings.root / result.input, 0) > 1:
             log.debug("%s", log_line(result))
             return
         log.info("%s", log_line(result) + ("（上次中断后完成）" if recovered else ""))
