@@ -6,7 +6,7 @@ The templates are ordinary Word files: the agency may edit them in Word or WPS
 afterwards (`automator lint` then checks the edits). This script is how the
 shipped versions are made, so the layout lives in code and can be reviewed.
 
-Variables used (see automator/stages/render.py: build_context): every field key,
+Variables used (see automator/outputs/render/context.py: build_context): every field key,
 every table key (rows of column → text), `<table>_total`, `doc`, `agency`, `meta`.
 """
 
