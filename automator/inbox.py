@@ -198,8 +198,8 @@ def ready(paths: list[Path], settings: Settings, *, settle: float = 0.5) -> tupl
     for path, seen in young:
         if os.path.realpath(path) in held:
             later.append((path, "还在写入（写入程序还开着它）"))
-        elif incomplete(path) is None:
-            out.append(path)
+        elif now - seen[1] / 1e9 >= settle or incomplete(path) is None:
+            out.append(path)  # unchanged for the settle time and nobody holds it, or complete already
         else:
             unsure.append((path, seen))
     if unsure:

@@ -154,9 +154,10 @@ def _rejected(settings: Settings, origin: str, *, keep_source: bool) -> Destinat
 
 
 def _checked(settings: Settings, destination: Destination) -> Destination:
-    """Every planned file must land inside outbox/ — also through a system folder replaced by a link."""
-    for path in destination.files.values():
-        _inside(settings.outbox, path)
+    """Every planned file must land inside outbox/ — also through a system folder replaced by a link.
+    The names are safe (no separators, never `..`), so checking the folders they go into suffices."""
+    for folder in {path.parent for path in destination.files.values()}:
+        _inside(settings.outbox, folder)
     return destination
 
 
