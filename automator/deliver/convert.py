@@ -38,6 +38,23 @@ COLD_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
               '"EmbedStandardFonts":{"type":"boolean","value":"true"}}'
 
 
+STALE_PROFILE = 24 * 3600.0  # a LibreOffice profile this old was left by a killed helper
+
+
+def sweep_profiles(now: float | None = None) -> None:
+    """Remove the temporary LibreOffice profiles killed helpers left behind (a helper that ends
+    normally removes its own); one in use is never a day old, since a helper idles out in minutes."""
+    import time
+
+    now = time.time() if now is None else now
+    for folder in Path(tempfile.gettempdir()).glob("automator-lo-*"):
+        try:
+            if now - folder.stat().st_mtime > STALE_PROFILE:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
 class ConvertError(Exception):
     """LibreOffice could not make the PDF (the message says why, for the delivery's last error)."""
 
@@ -54,6 +71,7 @@ class Warm:
         self.errors: IO[bytes] = tempfile.TemporaryFile()
 
     def _start(self) -> None:
+        sweep_profiles()
         self.profile = Path(tempfile.mkdtemp(prefix="automator-lo-"))
         self.replies = queue.Queue()
         self.errors.close()

@@ -139,3 +139,19 @@ def test_a_process_killed_with_sigkill_leaves_no_libreoffice_behind(root: Path, 
     while _offices(str(scratch)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _offices(str(scratch)) == set()
+
+
+def test_profiles_left_by_killed_helpers_are_swept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    import time
+
+    from automator.deliver.convert import STALE_PROFILE, sweep_profiles
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / "automator-lo-old", tmp_path / "automator-lo-new"
+    for folder in (old, fresh):
+        (folder / "user").mkdir(parents=True)
+    past = time.time() - STALE_PROFILE - 60
+    os.utime(old, (past, past))
+    sweep_profiles()
+    assert not old.exists() and fresh.exists()
