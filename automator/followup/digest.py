@@ -89,29 +89,26 @@ def _age(now: dt.datetime, then: dt.datetime) -> str:
     return f"{hours // 24} 天 {hours % 24} 小时" if hours >= 24 else f"{hours} 小时"
 
 
+def _section(title: str, head: tuple[str, ...], rows: list[list[object]], empty: str) -> list[str]:
+    """One Markdown section: `## title（n）` and a table of `rows`, or the `empty` sentence."""
+    lines = ["", f"## {title}（{len(rows)}）", ""]
+    if not rows:
+        return [*lines, empty]
+    return [*lines, "| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+            *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows)]
+
+
 def markdown(d: Digest) -> str:
-    lines = [f"# 文档中心日报 {d.day.isoformat()}", "", f"截至 {d.now:%Y-%m-%d %H:%M}。", "",
-             f"## 逾期事项（{len(d.due)}）", ""]
-    if d.due:
-        lines += ["| 类别 | 客户 | 事项 | 负责 | 应完成 | 逾期天数 | 来源 |", "|---|---|---|---|---|---|---|"]
-        lines += [f"| {KIND_ZH.get(x.kind, x.kind)} | {md(x.client)} | {md(x.what)} | {md(x.owner)} | {md(x.due)} | "
-                  f"{x.days_late} | {md(x.source)} |" for x in d.due]
-    else:
-        lines.append("没有逾期事项。")
-    lines += ["", f"## 过去24小时归档（{len(d.archived)}）", ""]
-    if d.archived:
-        lines += ["| 归档时间 | 客户 | 类型 | 标题 | 版本 | 文件 |", "|---|---|---|---|---|---|"]
-        lines += [f"| {x.at:%m-%d %H:%M} | {md(x.client)} | {md(x.zh)} | {md(x.title)} | {x.version} | {md(x.file)} |"
-                  for x in d.archived]
-    else:
-        lines.append("过去24小时没有新归档的文档。")
-    lines += ["", f"## 待复核（{len(d.waiting)}）", ""]
-    if d.waiting:
-        lines += ["| 送审时间 | 已等待 | 客户 | 类型 | 标题 | 文件夹 |", "|---|---|---|---|---|---|"]
-        lines += [f"| {w.doc.at:%Y-%m-%d %H:%M} | {_age(d.now, w.doc.at)} | {md(w.doc.client)} | {md(w.doc.zh)} | "
-                  f"{md(w.doc.title)} | {md(w.folder)} |" for w in d.waiting]
-    else:
-        lines.append("没有等待复核的文档。")
+    lines = [f"# 文档中心日报 {d.day.isoformat()}", "", f"截至 {d.now:%Y-%m-%d %H:%M}。"]
+    lines += _section("逾期事项", ("类别", "客户", "事项", "负责", "应完成", "逾期天数", "来源"),
+                      [[KIND_ZH.get(x.kind, x.kind), md(x.client), md(x.what), md(x.owner), md(x.due), x.days_late,
+                        md(x.source)] for x in d.due], "没有逾期事项。")
+    lines += _section("过去24小时归档", ("归档时间", "客户", "类型", "标题", "版本", "文件"),
+                      [[f"{x.at:%m-%d %H:%M}", md(x.client), md(x.zh), md(x.title), x.version, md(x.file)]
+                       for x in d.archived], "过去24小时没有新归档的文档。")
+    lines += _section("待复核", ("送审时间", "已等待", "客户", "类型", "标题", "文件夹"),
+                      [[f"{w.doc.at:%Y-%m-%d %H:%M}", _age(d.now, w.doc.at), md(w.doc.client), md(w.doc.zh),
+                        md(w.doc.title), md(w.folder)] for w in d.waiting], "没有等待复核的文档。")
     return "\n".join(lines) + "\n"
 
 
