@@ -28,12 +28,22 @@ log = logging.getLogger(__name__)
 ORIGIN = "origin.txt"
 OWNER = "owner.json"
 PLACING = "placing.json"
+STAMP = "stamp.json"  # (size, mtime) of the file as it was claimed: a change since means its writer went on
 LEASE = "lease-"  # lease-<n>.json: who holds a queued claim now (automator/scale/lease.py)
 
 
 def bookkeeping(name: str) -> bool:
     """A claim folder's own files, as opposed to the claimed file itself."""
-    return name in (ORIGIN, OWNER, PLACING) or name.startswith(LEASE)
+    return name in (ORIGIN, OWNER, PLACING, STAMP) or name.startswith(LEASE)
+
+
+def claimed_stamp(folder: Path) -> tuple[int, int] | None:
+    """The claimed file's (size, mtime) when it was claimed, as kept in its claim folder."""
+    try:
+        size, mtime = json.loads((folder / STAMP).read_text("utf-8"))
+        return int(size), int(mtime)
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 @dataclass
@@ -120,7 +130,9 @@ def claim(settings: Settings, path: Path) -> Claim | None:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     (folder / ORIGIN).write_text(origin, "utf-8", errors="surrogateescape")
-    return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox, stamp=stamp(target))
+    taken = stamp(target)
+    (folder / STAMP).write_text(json.dumps(taken), "utf-8")  # for a worker or a recovery that takes it over
+    return Claim(folder, target, origin, path if in_inbox else None, copied=not in_inbox, stamp=taken)
 
 
 def owner_alive(owner: dict[str, object]) -> bool:
@@ -179,7 +191,8 @@ def abandoned(settings: Settings) -> list[Claim]:
             continue
         origin = (mine / ORIGIN).read_text("utf-8", errors="surrogateescape") if (mine / ORIGIN).exists() else f"inbox/{files[0].name}"
         source = settings.root / origin if origin.startswith("inbox/") else None
-        out.append(Claim(mine, files[0], origin, source, copied=source is None, attempts=attempts))
+        out.append(Claim(mine, files[0], origin, source, copied=source is None, attempts=attempts,
+                         stamp=claimed_stamp(mine)))
     return out
 
 

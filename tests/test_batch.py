@@ -85,3 +85,23 @@ def test_a_claim_draft_left_by_a_process_killed_before_its_owner_file_is_cleared
     alive.mkdir()
     assert abandoned(Settings.from_root(root)) == []
     assert not draft.exists() and alive.exists()
+
+
+def test_a_recovered_claim_still_knows_what_the_file_was_when_claimed(root: Path, make_workbook) -> None:  # type: ignore[no-untyped-def]
+    """The claim's (size, mtime) is kept in its folder: a process that takes the claim over (recovery,
+    a queue worker) also sees that the writer went on, and gives the file back instead of deleting it."""
+    from automator.claim import abandoned, claim
+    from automator.settings import Settings
+
+    settings = Settings.from_root(root)
+    path = make_workbook(root / "inbox", "agenda")
+    taken = claim(settings, path)
+    assert taken is not None
+    owner = taken.dir / "owner.json"
+    owner.write_text(owner.read_text("utf-8").replace(f'"pid": {os.getpid()}', '"pid": 999999999'), "utf-8")
+    with taken.file.open("ab") as late:
+        late.write(b"more")
+    (again,) = abandoned(settings)
+    assert again.changed()
+    again.finish()
+    assert path.exists() and path.read_bytes().endswith(b"more")

@@ -73,7 +73,8 @@ def _claim(settings: Settings, folder: Path, held: lease.Lease) -> QueuedClaim |
     except OSError:
         origin = f"inbox/{files[0].name}"
     source = settings.root / origin if origin.startswith("inbox/") else None
-    return QueuedClaim(folder, files[0], origin, source, copied=source is None, attempts=held.attempts, held=held)
+    return QueuedClaim(folder, files[0], origin, source, copied=source is None, attempts=held.attempts,
+                       stamp=claims.claimed_stamp(folder), held=held)
 
 
 def _finish(ctx: Any, claim: QueuedClaim) -> Result | None:
