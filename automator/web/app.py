@@ -34,6 +34,7 @@ from automator.web import archive, login, records
 from automator.web.access import Access, AuthMiddleware
 from automator.web.due import KIND_ZH, DueList
 from automator.web.files import SecurityHeaders, download, outbox_file, parts_ok
+from automator.web.throttle import Throttle
 from automator.web.render import HERE, Json, not_found, page
 
 log = logging.getLogger("automator.web")
@@ -171,4 +172,5 @@ def create_app(settings: Settings, access: Access) -> Starlette:
     handlers: dict[Any, Any] = {404: _not_found, 405: _not_found, AutomatorError: _problem, Exception: _crash}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
     app.state.settings, app.state.access, app.state.due = settings, access, DueList(settings)
+    app.state.throttle = Throttle()
     return app

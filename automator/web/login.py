@@ -2,7 +2,8 @@
 
 Both carry a CSRF token tied to the session (a hidden field compared in constant time), and
 a request whose Origin header names another site is refused as well. A wrong name costs
-the same scrypt time as a wrong password, so names cannot be probed by timing.
+the same scrypt time as a wrong password, so names cannot be probed by timing; repeated
+failures from one address or for one name lock sign-in for a while (throttle.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 
 from automator.web.access import DUMMY, Access, verify_password
 from automator.web.render import not_found, page
+from automator.web.throttle import Throttle
 
 MAX_FORM = 8192
 
@@ -73,10 +75,18 @@ async def login(request: Request) -> Response:
     if not _csrf_ok(request, form):
         return page(request, "login.html", {"next": target, "error": "页面已过期，请重新输入后登录"}, status=403)
     name, password = form.get("name", "").strip(), form.get("password", "")
+    throttle: Throttle = request.app.state.throttle
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"user:{name}")
+    wait = throttle.wait(*keys)
+    if wait > 0:
+        error = f"登录失败次数过多，请 {max(1, round(wait / 60))} 分钟后再试"
+        return page(request, "login.html", {"next": target, "error": error, "name": name}, status=429)
     stored = access.users.get(name)
     good = await run_in_threadpool(verify_password, password, stored or DUMMY)
     if not good or stored is None:
+        throttle.failed(*keys)
         return page(request, "login.html", {"next": target, "error": "用户名或密码不正确", "name": name}, status=400)
+    throttle.succeeded(*keys)
     request.session.clear()  # a fresh session: a token planted before sign-in is not kept
     request.session.update(user=name, csrf=secrets.token_urlsafe(32))
     return RedirectResponse(target, status_code=303)

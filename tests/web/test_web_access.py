@@ -165,3 +165,25 @@ def test_the_real_command_refuses_to_bind_publicly(root: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "automator", "serve", "--root", str(root), "--host", "0.0.0.0"],
                           capture_output=True, text=True, timeout=60, encoding="utf-8")
     assert proc.returncode == 2 and "拒绝在 0.0.0.0 上提供网页" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_repeated_wrong_passwords_lock_sign_in_for_a_while(site: Path) -> None:
+    """Five failures lock the address and the name — the right password included — until the lock
+    runs out; it doubles when guessing goes on; a success clears the count."""
+    from automator.web.throttle import FIRST_LOCK, LIMIT, Throttle
+
+    now = [1000.0]
+    client = _login_client(site)
+    client.app.state.throttle = Throttle(clock=lambda: now[0])
+    token = _csrf(client.get("/login").text)
+    form = {"name": "李娜", "password": "wrong", "next": "/", "csrf": token}
+    for _ in range(LIMIT):
+        assert client.post("/login", data=form).status_code == 400
+    locked = client.post("/login", data={**form, "password": "correct horse"})
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.text
+    now[0] += FIRST_LOCK + 1
+    assert client.post("/login", data={**form, "password": "correct horse"}).status_code == 303
+    guess = Throttle(clock=lambda: now[0])
+    for _ in range(2 * LIMIT):
+        guess.failed("ip:x")
+    assert FIRST_LOCK < guess.wait("ip:x") <= 2 * FIRST_LOCK  # the second lock is twice as long
